@@ -1,0 +1,138 @@
+#pragma once
+// What the CPU devices (C and LLVM) share: host memory, copies, and the kernel ABI with a parallel launcher.
+//
+// CPU kernel ABI: extern "C" void <program.name>(void* const* bufs, int64_t start, int64_t end)
+// runs invocations g in [start, end). Large kernels are split over the cores (std::thread::hardware_concurrency).
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "ctgrad/runtime/device.hpp"
+
+namespace ctgrad::rt {
+
+struct HostBuffer : DeviceBuffer {
+  explicit HostBuffer(std::size_t n) : DeviceBuffer(n) {
+    data = std::aligned_alloc(64, std::max<std::size_t>(64, (n + 63) / 64 * 64));
+    if (data == nullptr) throw OutOfMemory("ctgrad: out of host memory allocating " + std::to_string(n) + " bytes");
+  }
+  ~HostBuffer() override { std::free(data); }
+  void* data;
+};
+
+using CpuKernelFn = void (*)(void* const*, std::int64_t, std::int64_t);
+
+// A small persistent pool: the calling thread takes the first chunk, workers the rest.
+class ThreadPool {
+ public:
+  static ThreadPool& instance() {
+    static ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
+    return pool;
+  }
+  std::size_t size() const { return workers_.size() + 1; }
+
+  // Calls fn(chunk) for chunk in [0, chunks) and waits for all of them.
+  void run(std::size_t chunks, const std::function<void(std::size_t)>& fn) {
+    if (chunks <= 1 || workers_.empty()) {
+      for (std::size_t c = 0; c < chunks; ++c) fn(c);
+      return;
+    }
+    std::unique_lock lock(mutex_);
+    job_ = &fn;
+    next_ = 1;
+    chunks_ = chunks;
+    pending_ = chunks - 1;
+    ++generation_;
+    lock.unlock();
+    wake_.notify_all();
+    fn(0);
+    lock.lock();
+    while (next_ < chunks_) {  // help with the remaining chunks
+      std::size_t c = next_++;
+      lock.unlock();
+      fn(c);
+      lock.lock();
+      --pending_;
+    }
+    done_.wait(lock, [&] { return pending_ == 0; });
+    job_ = nullptr;
+  }
+
+  ~ThreadPool() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+
+ private:
+  explicit ThreadPool(unsigned n) {
+    for (unsigned i = 1; i < n; ++i) workers_.emplace_back([this] { work(); });
+  }
+  void work() {
+    std::size_t seen = 0;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stop_ || (generation_ != seen && job_ != nullptr && next_ < chunks_); });
+      if (stop_) return;
+      seen = generation_;
+      while (job_ != nullptr && next_ < chunks_) {
+        std::size_t c = next_++;
+        auto* job = job_;
+        lock.unlock();
+        (*job)(c);
+        lock.lock();
+        if (--pending_ == 0) done_.notify_all();
+      }
+    }
+  }
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(std::size_t)>* job_ = nullptr;
+  std::size_t next_ = 0, chunks_ = 0, pending_ = 0, generation_ = 0;
+  bool stop_ = false;
+};
+
+// Runs a CPU kernel over [0, global_size), in parallel once the work is large enough to pay for the wake-up.
+inline void launch_cpu_kernel(CpuKernelFn fn, std::span<DeviceBuffer* const> bufs, const KernelProgram& p) {
+  std::vector<void*> ptrs;
+  ptrs.reserve(bufs.size());
+  for (auto* b : bufs) ptrs.push_back(static_cast<HostBuffer*>(b)->data);
+  auto& pool = ThreadPool::instance();
+  const std::int64_t n = p.global_size;
+  const std::int64_t work = std::max<std::int64_t>(p.flops, 0) + p.bytes / 4;
+  if (pool.size() == 1 || work < (1 << 16) || n < 2) {
+    fn(ptrs.data(), 0, n);
+    return;
+  }
+  const auto chunks = static_cast<std::int64_t>(std::min<std::size_t>(pool.size(), static_cast<std::size_t>(n)));
+  pool.run(static_cast<std::size_t>(chunks), [&](std::size_t c) {
+    auto ci = static_cast<std::int64_t>(c);
+    // chunk boundaries on multiples of 64 so vector loops stay aligned
+    auto bound = [&](std::int64_t k) { return std::min(n, (n * k / chunks + 63) / 64 * 64); };
+    fn(ptrs.data(), ci == 0 ? 0 : bound(ci), ci == chunks - 1 ? n : bound(ci + 1));
+  });
+}
+
+// Memory and copies for the CPU devices.
+class CpuDeviceBase : public Device {
+ public:
+  std::shared_ptr<DeviceBuffer> alloc(std::size_t bytes) override { return std::make_shared<HostBuffer>(bytes); }
+  void copy_in(DeviceBuffer& dst, const void* src, std::size_t bytes) override {
+    std::memcpy(static_cast<HostBuffer&>(dst).data, src, bytes);
+  }
+  void copy_out(void* dst, DeviceBuffer& src, std::size_t bytes) override {
+    std::memcpy(dst, static_cast<HostBuffer&>(src).data, bytes);
+  }
+};
+
+}  // namespace ctgrad::rt
