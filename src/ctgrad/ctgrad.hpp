@@ -1,5 +1,8 @@
 #pragma once
 // ctgrad: statically-typed lazy tensors. Shapes, dtypes and views are decided by the C++ compiler; the dynamic core
 // fuses what remains into kernels and JIT-compiles them for the chosen device.
-#include "ctgrad/runtime/device.hpp"
-#include "ctgrad/runtime/backends.hpp"
+#include "ctgrad/dtype.hpp"
+#include "ctgrad/view.hpp"
+#include "ctgrad/shape.hpp"
+#include "ctgrad/tensor.hpp"
+#include "ctgrad/ops.hpp"

@@ -1,0 +1,317 @@
+#pragma once
+// Compute ops on tensors: elementwise (with numpy broadcasting and dtype promotion), reductions and matmul. Each
+// public entry checks its shapes with one static_assert and builds lazy graph nodes; nothing runs here.
+#include <numbers>
+
+#include "ctgrad/tensor.hpp"
+
+namespace ctgrad {
+
+constexpr const char* binop_name(BinOp op) {
+  constexpr const char* names[] = {"ctgrad::operator+", "ctgrad::operator-", "ctgrad::operator*", "ctgrad::operator/",
+                                   "ctgrad::maximum", "ctgrad::operator<", "ctgrad::operator==", "ctgrad::operator!=",
+                                   "ctgrad::operator&", "ctgrad::operator|", "ctgrad::operator^"};
+  return names[static_cast<int>(op)];
+}
+constexpr bool is_comparison(BinOp op) { return op == BinOp::Less || op == BinOp::Equal || op == BinOp::NotEqual; }
+
+namespace detail {
+
+inline void same_device(const std::string& a, const std::string& b, const char* op) {
+  if (a != b) throw DeviceError(std::string(op) + ": operands on different devices: " + a + " and " + b + " (move one with .to())");
+}
+
+template <class T, auto Shape>
+rt::UOpPtr node(rt::Ops op, std::vector<rt::UOpPtr> src, rt::UArg arg = {}) {
+  return rt::make_uop(op, dtype_of<T>(), std::move(src), arg, tensor_of_t<T, Shape>::shape_view());
+}
+
+// The ALU op that implements `op` on operands of dtype T (bool arithmetic is logic).
+template <BinOp Op, class T>
+constexpr rt::Ops alu_of() {
+  constexpr bool b = std::is_same_v<T, bool>;
+  switch (Op) {
+    case BinOp::Add: return b ? rt::Ops::Or : rt::Ops::Add;
+    case BinOp::Sub: return b ? rt::Ops::Xor : rt::Ops::Sub;
+    case BinOp::Mul: return b ? rt::Ops::And : rt::Ops::Mul;
+    case BinOp::Div: return rt::is_float(dtype_of<T>()) ? rt::Ops::Div : rt::Ops::IDiv;
+    case BinOp::Maximum: return b ? rt::Ops::Or : rt::Ops::Max;
+    case BinOp::Less: return rt::Ops::CmpLt;
+    case BinOp::Equal: return rt::Ops::CmpEq;
+    case BinOp::NotEqual: return rt::Ops::CmpNe;
+    case BinOp::And: return rt::Ops::And;
+    case BinOp::Or: return rt::Ops::Or;
+    case BinOp::Xor: return rt::Ops::Xor;
+  }
+  return rt::Ops::Add;
+}
+
+template <class T, auto Shape>
+rt::UOpPtr const_node(double v) {
+  rt::UArg a;
+  a.value = v;
+  return node<T, Shape>(rt::Ops::Const, {}, a);
+}
+
+// Integer division never divides by zero in a kernel: x / 0 is defined as 0 (a crash is never an answer).
+template <class T, auto Shape>
+rt::UOpPtr safe_idiv(const rt::UOpPtr& x, const rt::UOpPtr& y) {
+  auto zero = const_node<T, Shape>(0), one = const_node<T, Shape>(1);
+  auto is_zero = node<bool, Shape>(rt::Ops::CmpEq, {y, zero});
+  auto divisor = node<T, Shape>(rt::Ops::Where, {is_zero, one, y});
+  return node<T, Shape>(rt::Ops::Where, {is_zero, zero, node<T, Shape>(rt::Ops::IDiv, {x, divisor})});
+}
+
+}  // namespace detail
+
+template <class U, class T, std::size_t... D>
+auto cast(const Tensor<T, D...>& t) {
+  if constexpr (std::is_same_v<T, U>) {
+    return t;
+  } else {
+    return Tensor<U, D...>::from_uop(detail::node<U, Tensor<U, D...>::shape>(rt::Ops::Cast, {t.to_uop()}), t.device());
+  }
+}
+
+template <class T, auto Shape, class A, std::size_t... DA>
+auto broadcast_to(const Tensor<A, DA...>& a) {
+  return cast<T>(a.template expand_to<Shape>());
+}
+
+template <BinOp Op, class A, std::size_t... DA, class B, std::size_t... DB>
+auto binary(const Tensor<A, DA...>& a, const Tensor<B, DB...>& b) {
+  constexpr std::array<std::size_t, sizeof...(DA)> sa{DA...};
+  constexpr std::array<std::size_t, sizeof...(DB)> sb{DB...};
+  constexpr bool ok = shape::broadcastable(sa, sb);
+  CTGRAD_STATIC_CHECK(ok, "ctgrad: operand shapes cannot broadcast",
+                      detail::Message{} << binop_name(Op) << ": shapes cannot broadcast: " << sa << " and " << sb);
+  if constexpr (ok) {
+    detail::same_device(a.device(), b.device(), binop_name(Op));
+    constexpr auto out = shape::broadcast(sa, sb);
+    using T = promote_t<A, B>;
+    using R = std::conditional_t<is_comparison(Op), bool, T>;
+    auto x = broadcast_to<T, out>(a).to_uop(), y = broadcast_to<T, out>(b).to_uop();
+    rt::UOpPtr n;
+    if constexpr (Op == BinOp::Div && !rt::is_float(dtype_of<T>())) n = detail::safe_idiv<T, out>(x, y);
+    else n = detail::node<R, out>(detail::alu_of<Op, T>(), {x, y});
+    return tensor_of_t<R, out>::from_uop(n, a.device());
+  }
+}
+
+// A scalar operand becomes a constant of the tensor's dtype; an integer or bool tensor with a floating-point scalar
+// computes in float instead of truncating the scalar.
+template <class T, class S>
+using scalar_result_t = std::conditional_t<std::is_floating_point_v<S> && !rt::is_float(dtype_of<T>()), float, T>;
+
+template <class T, std::size_t... D, ScalarLike S>
+auto scalar_tensor(const Tensor<T, D...>& like, S value) {
+  return Tensor<scalar_result_t<T, S>, D...>::from_const(static_cast<double>(value), like.device());
+}
+
+#define CTGRAD_BINARY_OPERATOR(sym, op)                                                                            \
+  template <class A, std::size_t... DA, class B, std::size_t... DB>                                                \
+  auto operator sym(const Tensor<A, DA...>& a, const Tensor<B, DB...>& b) {                                        \
+    return binary<op>(a, b);                                                                                       \
+  }                                                                                                                \
+  template <class A, std::size_t... DA, ScalarLike S>                                                              \
+  auto operator sym(const Tensor<A, DA...>& a, S s) {                                                              \
+    return binary<op>(a, scalar_tensor(a, s));                                                                     \
+  }                                                                                                                \
+  template <class A, std::size_t... DA, ScalarLike S>                                                              \
+  auto operator sym(S s, const Tensor<A, DA...>& a) {                                                              \
+    return binary<op>(scalar_tensor(a, s), a);                                                                     \
+  }
+CTGRAD_BINARY_OPERATOR(+, BinOp::Add)
+CTGRAD_BINARY_OPERATOR(-, BinOp::Sub)
+CTGRAD_BINARY_OPERATOR(*, BinOp::Mul)
+CTGRAD_BINARY_OPERATOR(/, BinOp::Div)
+CTGRAD_BINARY_OPERATOR(<, BinOp::Less)
+CTGRAD_BINARY_OPERATOR(==, BinOp::Equal)
+CTGRAD_BINARY_OPERATOR(!=, BinOp::NotEqual)
+CTGRAD_BINARY_OPERATOR(&, BinOp::And)
+CTGRAD_BINARY_OPERATOR(|, BinOp::Or)
+CTGRAD_BINARY_OPERATOR(^, BinOp::Xor)
+#undef CTGRAD_BINARY_OPERATOR
+
+// a > b is b < a; a <= b is !(b < a) (for NaN this differs from IEEE, as in tinygrad).
+template <class A, class B>
+  requires(TensorLike<A> || TensorLike<B>)
+auto operator>(const A& a, const B& b) {
+  return b < a;
+}
+template <class A, class B>
+  requires(TensorLike<A> || TensorLike<B>)
+auto operator<=(const A& a, const B& b) {
+  return (b < a) ^ true;
+}
+template <class A, class B>
+  requires(TensorLike<A> || TensorLike<B>)
+auto operator>=(const A& a, const B& b) {
+  return (a < b) ^ true;
+}
+
+template <class T, std::size_t... D>
+auto operator-(const Tensor<T, D...>& a) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return a ^ true;
+  } else {
+    return Tensor<T, D...>::from_uop(detail::node<T, Tensor<T, D...>::shape>(rt::Ops::Neg, {a.to_uop()}), a.device());
+  }
+}
+
+// Float math on any tensor: integers and bool are cast to float first. f(x) = post * op(pre * x).
+template <class T, std::size_t... D>
+auto as_float(const Tensor<T, D...>& t) {
+  return cast<mean_t<T>>(t);
+}
+template <class T, std::size_t... D>
+auto float_unary(const Tensor<T, D...>& t, rt::Ops op, double pre, double post) {
+  auto x = as_float(t);
+  using F = typename decltype(x)::dtype;
+  using Out = Tensor<F, D...>;
+  auto in = pre == 1.0 ? x : x * pre;
+  auto y = Out::from_uop(detail::node<F, Out::shape>(op, {in.to_uop()}), t.device());
+  return post == 1.0 ? y : y * post;
+}
+
+template <class T, std::size_t... D, class U>
+auto minimum_impl(const Tensor<T, D...>& a, const U& b) {
+  if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) {
+    // min(a, b) = ~max(~a, ~b) without negating unsigned values
+    constexpr T ones = std::is_same_v<T, bool> ? T{true} : static_cast<T>(~T{0});
+    if constexpr (TensorLike<U>) return (a ^ ones).maximum(b ^ ones) ^ ones;
+    else return (a ^ ones).maximum(static_cast<T>(static_cast<T>(b) ^ ones)) ^ ones;
+  } else {
+    return -((-a).maximum(-b));
+  }
+}
+
+template <class C, std::size_t... DC, class A, class B>
+auto where_impl(const Tensor<C, DC...>& cond, const A& a, const B& b) {
+  if constexpr (!TensorLike<A>) {
+    return where_impl(cond, cond.template cast<A>().template cast<A>() * A{0} + a, b);
+  } else if constexpr (!TensorLike<B>) {
+    return where_impl(cond, a, Tensor<typename A::dtype, DC...>::from_const(static_cast<double>(b), cond.device()));
+  } else {
+    constexpr auto sc = Tensor<C, DC...>::shape;
+    constexpr auto sa = A::shape;
+    constexpr auto sb = B::shape;
+    constexpr bool ok = shape::broadcastable(sa, sb) && shape::broadcastable(shape::broadcast(sa, sb), sc);
+    CTGRAD_STATIC_CHECK(ok, "ctgrad::where: shapes cannot broadcast",
+                        detail::Message{} << "ctgrad::where: shapes cannot broadcast: condition " << sc << ", values " << sa << " and " << sb);
+    if constexpr (ok) {
+      detail::same_device(a.device(), b.device(), "ctgrad::where");
+      detail::same_device(a.device(), cond.device(), "ctgrad::where");
+      constexpr auto out = shape::broadcast(shape::broadcast(sa, sb), sc);
+      using T = promote_t<typename A::dtype, typename B::dtype>;
+      auto n = detail::node<T, out>(rt::Ops::Where, {broadcast_to<bool, out>(cond).to_uop(), broadcast_to<T, out>(a).to_uop(),
+                                                     broadcast_to<T, out>(b).to_uop()});
+      return tensor_of_t<T, out>::from_uop(n, a.device());
+    }
+  }
+}
+
+template <ReduceOp Op, bool KeepDim, std::size_t... Axes, class T, std::size_t... D>
+auto reduce(const Tensor<T, D...>& t) {
+  constexpr std::size_t N = sizeof...(D);
+  constexpr std::array<std::size_t, sizeof...(Axes)> given{Axes...};
+  constexpr bool ok = shape::axes_valid<N>(given);
+  CTGRAD_STATIC_CHECK(ok, "ctgrad: reduction axis out of range or repeated",
+                      detail::Message{} << "ctgrad::" << (Op == ReduceOp::Sum ? "sum" : Op == ReduceOp::Prod ? "prod" : Op == ReduceOp::Max ? "max"
+                                                         : Op == ReduceOp::Min ? "min" : "mean")
+                                        << ": axes " << given << " out of range or repeated for " << Tensor<T, D...>::shape);
+  if constexpr (ok) {
+    constexpr auto axes = [&] {
+      std::array<std::size_t, sizeof...(Axes) == 0 ? N : sizeof...(Axes)> a{};
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] = sizeof...(Axes) == 0 ? i : given[i];
+      return a;
+    }();
+    constexpr auto kept = shape::reduced<true>(Tensor<T, D...>::shape, axes);
+    constexpr auto final_shape = shape::reduced<KeepDim>(Tensor<T, D...>::shape, axes);
+    if constexpr (Op == ReduceOp::Min) {
+      return minimum_as_max<KeepDim, Axes...>(t);
+    } else if constexpr (Op == ReduceOp::Mean) {
+      std::size_t count = 1;
+      for (auto a : axes) count *= Tensor<T, D...>::shape[a];
+      return reduce<ReduceOp::Sum, KeepDim, Axes...>(as_float(t)) * (1.0 / static_cast<double>(count));
+    } else if constexpr (Op == ReduceOp::Max && std::is_same_v<T, bool>) {
+      return cast<bool>(reduce<Op, KeepDim, Axes...>(cast<std::uint8_t>(t)));
+    } else {
+      using Acc = std::conditional_t<Op == ReduceOp::Max, T, sum_t<T>>;
+      rt::UArg arg;
+      arg.alu = Op == ReduceOp::Sum ? rt::Ops::Add : Op == ReduceOp::Prod ? rt::Ops::Mul : rt::Ops::Max;
+      arg.axes = shape::axis_mask<N>(axes);
+      auto src = cast<Acc>(t);
+      auto r = tensor_of_t<Acc, kept>::from_uop(detail::node<Acc, kept>(rt::Ops::Reduce, {src.to_uop()}, arg), t.device());
+      if constexpr (KeepDim) return r;
+      else return r.template reshape_as<final_shape>();
+    }
+  }
+}
+
+template <bool KeepDim, std::size_t... Axes, class T, std::size_t... D>
+auto minimum_as_max(const Tensor<T, D...>& t) {
+  if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) {
+    constexpr T ones = std::is_same_v<T, bool> ? T{true} : static_cast<T>(~T{0});
+    return reduce<ReduceOp::Max, KeepDim, Axes...>(t ^ ones) ^ ones;
+  } else {
+    return -reduce<ReduceOp::Max, KeepDim, Axes...>(-t);
+  }
+}
+
+template <class A, std::size_t... DA, class B, std::size_t... DB>
+auto matmul_impl(const Tensor<A, DA...>& a, const Tensor<B, DB...>& b) {
+  constexpr std::size_t RA = sizeof...(DA), RB = sizeof...(DB);
+  constexpr std::array<std::size_t, RA> sa{DA...};
+  constexpr std::array<std::size_t, RB> sb{DB...};
+  constexpr bool ranks_ok = RA >= 1 && RB >= 1;
+  CTGRAD_STATIC_CHECK(ranks_ok, "ctgrad::matmul: operands must have at least one dim",
+                      detail::Message{} << "ctgrad::matmul: operands must have at least one dim: " << sa << " @ " << sb);
+  if constexpr (ranks_ok) {
+    constexpr bool inner_ok = sa[RA - 1] == sb[RB >= 2 ? RB - 2 : 0];
+    CTGRAD_STATIC_CHECK(inner_ok, "ctgrad::matmul: inner dims differ",
+                        detail::Message{} << "ctgrad::matmul: inner dims differ: " << sa << " @ " << sb);
+    if constexpr (inner_ok) {
+      if constexpr (RA == 1) {
+        return matmul_impl(a.template unsqueeze<0>(), b).template squeeze<(RB >= 2 ? RB - 2 : 0)>();
+      } else if constexpr (RB == 1) {
+        return matmul_impl(a, b.template unsqueeze<1>()).template squeeze<RA - 1>();
+      } else {
+        constexpr std::array<std::size_t, RA - 2> batch_a = [&] {
+          std::array<std::size_t, RA - 2> x{};
+          for (std::size_t i = 0; i + 2 < RA; ++i) x[i] = sa[i];
+          return x;
+        }();
+        constexpr std::array<std::size_t, RB - 2> batch_b = [&] {
+          std::array<std::size_t, RB - 2> x{};
+          for (std::size_t i = 0; i + 2 < RB; ++i) x[i] = sb[i];
+          return x;
+        }();
+        constexpr bool batch_ok = shape::broadcastable(batch_a, batch_b);
+        CTGRAD_STATIC_CHECK(batch_ok, "ctgrad::matmul: batch dims cannot broadcast",
+                            detail::Message{} << "ctgrad::matmul: batch dims cannot broadcast: " << sa << " @ " << sb);
+        if constexpr (batch_ok) {
+          constexpr std::size_t M = sa[RA - 2], K = sa[RA - 1], N = sb[RB - 1];
+          // a: (..., M, 1, K); b: (..., 1, N, K) after swapping its last two axes; multiply and sum over K.
+          constexpr auto a3 = [&] {
+            std::array<std::size_t, RA + 1> x{};
+            for (std::size_t i = 0; i + 2 < RA; ++i) x[i] = sa[i];
+            x[RA - 2] = M, x[RA - 1] = 1, x[RA] = K;
+            return x;
+          }();
+          constexpr auto b3 = [&] {
+            std::array<std::size_t, RB + 1> x{};
+            for (std::size_t i = 0; i + 2 < RB; ++i) x[i] = sb[i];
+            x[RB - 2] = 1, x[RB - 1] = N, x[RB] = K;
+            return x;
+          }();
+          auto bt = b.template transpose<RB - 2, RB - 1>();
+          auto prod = a.template reshape_as<a3>() * bt.template reshape_as<b3>();
+          return prod.template sum<decltype(prod)::ndim - 1>();
+        }
+      }
+    }
+  }
+}
+
+}  // namespace ctgrad

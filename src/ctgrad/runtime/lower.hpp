@@ -1,0 +1,335 @@
+#pragma once
+// Lowering: one fused kernel for a graph node. Views are pushed down to the loads (through elementwise ops), whatever
+// cannot be fused (a second reduction, a view of a reduction, a padded computation) is realized first, and the
+// kernel's iteration space is simplified by merging axes every load traverses contiguously. The result is a kernel
+// AST of kernel-level UOps whose index arithmetic the rule sets simplify.
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ctgrad/runtime/buffer.hpp"
+#include "ctgrad/runtime/symbolic.hpp"
+
+namespace ctgrad::rt {
+
+// Realizes a graph node (another kernel) and returns its buffer: the lowering calls it for what it cannot fuse.
+using RealizeFn = std::function<std::shared_ptr<Buffer>(const UOpPtr&)>;
+
+inline bool has_mask(const ViewStack& s) {
+  for (std::uint8_t i = 0; i < s.depth; ++i)
+    if (s.views[i].masked()) return true;
+  return false;
+}
+inline bool is_identity(const ViewStack& s, const View& base_shape) {
+  return s.depth == 1 && s.views[0] == contiguous(base_shape.rank, base_shape.shape);
+}
+
+// u then v (v was made for a tensor of u's top shape); nullopt when the stack would get too deep.
+inline std::optional<ViewStack> compose(const ViewStack& u, const ViewStack& v) {
+  if (u.depth + v.depth > kMaxViews + 1) return std::nullopt;
+  std::array<View, 2 * kMaxViews> all{};
+  std::size_t n = 0;
+  for (std::uint8_t i = 0; i < u.depth; ++i) all[n++] = u.views[i];
+  for (std::uint8_t i = 0; i < v.depth; ++i) {
+    View next = v.views[i];
+    if (n > 0) {
+      if (auto m = merge(all[n - 1], next); m.ok) {
+        all[n - 1] = m.view;
+        continue;
+      }
+    }
+    all[n++] = next;
+  }
+  if (n > kMaxViews) return std::nullopt;
+  ViewStack out{};
+  out.depth = static_cast<std::uint8_t>(n);
+  for (std::size_t i = 0; i < n; ++i) out.views[i] = all[i];
+  return out;
+}
+
+inline UOpPtr buffer_uop(const std::shared_ptr<Buffer>& b) {
+  UArg a;
+  a.index = reinterpret_cast<std::intptr_t>(b.get());
+  return make_uop(Ops::Buffer, b->dtype, {}, a, contiguous(1, Dims{b->numel}), b);
+}
+inline UOpPtr view_uop(const UOpPtr& x, const ViewStack& s) {
+  UArg a;
+  a.view = s;
+  return make_uop(Ops::View, x->dtype, {x}, a, contiguous(s.rank(), s.shape()));
+}
+// A view of a realized buffer seen with the node's own (contiguous) shape.
+inline ViewStack identity_stack(const UOp& n) { return stack_of(contiguous(n.rank(), n.shape.shape)); }
+
+struct LoweredKernel {
+  UOpPtr ast;                                  // the Store
+  std::vector<std::shared_ptr<Buffer>> params; // params[0] is the output
+  std::vector<std::string> notes;              // optimizations applied (DEBUG=3)
+  std::int64_t global_size = 1, reduce_size = 1;
+  DType index_dtype = DType::Int32;
+};
+
+class KernelLowering {
+ public:
+  KernelLowering(const UOpPtr& target, std::shared_ptr<Buffer> out, RealizeFn realize) : realize_(std::move(realize)) {
+    params_.push_back(std::move(out));
+    find_reduce(target);
+    UOpPtr tree = normalize(target, std::nullopt);
+    full_ = reduce_ ? reduce_->src[0]->shape : target->shape;
+    out_shape_ = target->shape;
+    collect_loads(tree);
+    plan_axes();
+    result_.ast = emit_store(tree);
+    result_.ast = graph_rewrite(result_.ast, algebraic_rules() + index_rules());
+    result_.params = params_;
+  }
+  LoweredKernel& result() { return result_; }
+
+ private:
+  // -- 1. the one reduction this kernel computes: the first reachable through elementwise ops only --
+  void find_reduce(const UOpPtr& n) {
+    if (reduce_ || n->realized || n->op == Ops::Buffer) return;
+    if (n->op == Ops::Reduce) {
+      reduce_ = n;
+      return;
+    }
+    if (is_alu(n->op))
+      for (auto& s : n->src) find_reduce(s);
+  }
+
+  UOpPtr realized_view(const UOpPtr& n, const std::optional<ViewStack>& v) {
+    auto buf = n->realized ? n->realized : (n->op == Ops::Buffer ? n->buffer : realize_(n));
+    ViewStack base = identity_stack(*n);
+    auto s = v ? compose(base, *v) : std::optional<ViewStack>(base);
+    return view_uop(buffer_uop(buf), *s);
+  }
+
+  // -- 2. push views to the leaves: the tree afterwards has Views only directly over Buffers and Consts --
+  UOpPtr normalize(const UOpPtr& n, const std::optional<ViewStack>& v) {
+    if (n->realized || n->op == Ops::Buffer) return realized_view(n, v);
+    switch (n->op) {
+      case Ops::Const: return v ? view_uop(n, *v) : n;
+      case Ops::View: {
+        if (!v) return normalize(n->src[0], n->arg.view);
+        if (auto c = compose(n->arg.view, *v)) return normalize(n->src[0], *c);
+        return realized_view(n, v);  // too deep to fold: materialize the inner view first
+      }
+      case Ops::Reduce:
+        if (n == reduce_ && !v) return make_uop(Ops::Reduce, n->dtype, {normalize(n->src[0], std::nullopt)}, n->arg, n->shape);
+        return realized_view(n, v);
+      default: {
+        // A view with a mask over a computation would need the padding value of the whole expression: realize.
+        if (v && has_mask(*v)) return realized_view(n, v);
+        std::vector<UOpPtr> src;
+        for (auto& s : n->src) src.push_back(normalize(s, v));
+        return make_uop(n->op, n->dtype, std::move(src), n->arg, v ? contiguous(v->rank(), v->shape()) : n->shape);
+      }
+    }
+  }
+
+  // -- 3. the iteration space: merge adjacent axes that every load walks contiguously --
+  void collect_loads(const UOpPtr& n) {
+    if (!seen_.insert(n.get()).second) return;
+    if (n->op == Ops::View) {
+      loads_.push_back(n->arg.view.top());
+      return;
+    }
+    for (auto& s : n->src) collect_loads(s);
+  }
+
+  static bool full_dim(const View& v, std::uint8_t d) { return v.lo[d] == 0 && v.hi[d] == v.shape[d]; }
+
+  void plan_axes() {
+    const std::uint32_t red = reduce_ ? reduce_->arg.axes : 0;
+    auto is_red = [&](std::uint8_t d) { return ((red >> d) & 1u) != 0; };
+    auto mergeable = [&](std::uint8_t a, std::uint8_t b) {
+      for (const View& v : loads_) {
+        if (v.shape[a] == 1 && v.shape[b] == 1) continue;  // post-reduce loads see reduced axes as size 1
+        if (!full_dim(v, a) || !full_dim(v, b) || v.stride[a] != v.stride[b] * v.shape[b]) return false;
+      }
+      return true;
+    };
+    for (std::uint8_t d = 0; d < full_.rank; ++d) {
+      if (full_.shape[d] == 1) {
+        bool all_full = true;
+        for (const View& v : loads_) all_full = all_full && full_dim(v, d);
+        if (all_full) continue;  // a size-1 axis every load covers fully contributes nothing to any index
+      }
+      if (!groups_.empty() && is_red(groups_.back().back()) == is_red(d) && mergeable(groups_.back().back(), d)) {
+        groups_.back().push_back(d);
+      } else {
+        groups_.push_back({d});
+      }
+    }
+    std::size_t kept = 0;
+    for (auto& g : groups_) kept += g.size();
+    if (groups_.size() < kept) result_.notes.push_back("merged " + std::to_string(kept) + " axes into " + std::to_string(groups_.size()));
+    for (auto& g : groups_) {
+      std::int64_t size = 1;
+      for (auto d : g) size *= full_.shape[d];
+      (is_red(g.front()) ? result_.reduce_size : result_.global_size) *= size;
+    }
+    // int32 indices when every offset any load can form fits (they are cheaper on every target)
+    std::int64_t extent = std::max(result_.global_size, result_.reduce_size);
+    for (auto& b : params_) extent = std::max(extent, b->numel);
+    for (const View& v : loads_) {
+      std::int64_t reach = std::abs(v.offset);
+      for (std::uint8_t d = 0; d < v.rank; ++d) reach += std::abs(v.stride[d]) * v.shape[d];
+      extent = std::max(extent, reach);
+    }
+    result_.index_dtype = extent < (std::int64_t{1} << 30) ? DType::Int32 : DType::Int64;
+    if (debug_level() >= 3) result_.notes.push_back(std::string("index ") + name(result_.index_dtype));
+    gidx_ = make_uop(Ops::Special, result_.index_dtype, {}, UArg{static_cast<double>(result_.global_size)}, scalar_shape());
+    ridx_ = make_uop(Ops::Range, result_.index_dtype, {}, UArg{static_cast<double>(result_.reduce_size)}, scalar_shape());
+  }
+
+  // -- 4. the kernel AST --
+  UOpPtr idx_const(std::int64_t v) const {
+    UArg a;
+    a.value = static_cast<double>(v);
+    return make_uop(Ops::Const, result_.index_dtype, {}, a, scalar_shape());
+  }
+  UOpPtr bin(Ops op, const UOpPtr& a, const UOpPtr& b) const {
+    DType dt = (op == Ops::CmpLt || op == Ops::And) && a->dtype != DType::Bool ? DType::Bool : a->dtype;
+    return make_uop(op, dt, {a, b}, {}, scalar_shape());
+  }
+  UOpPtr bool_const(bool v) const {
+    UArg a;
+    a.value = v;
+    return make_uop(Ops::Const, DType::Bool, {}, a, scalar_shape());
+  }
+
+  // Coordinates of each merged axis group: from g (output groups) or the reduction counter (reduced groups).
+  std::vector<UOpPtr> group_coords(bool post) {
+    const std::uint32_t red = reduce_ ? reduce_->arg.axes : 0;
+    std::vector<UOpPtr> coord(groups_.size());
+    for (int pass = 0; pass < 2; ++pass) {
+      const bool reduced = pass == 1;
+      UOpPtr var = reduced ? ridx_ : gidx_;
+      std::int64_t inner = 1;
+      for (std::size_t gi = groups_.size(); gi-- > 0;) {
+        if ((((red >> groups_[gi].front()) & 1u) != 0) != reduced) continue;
+        std::int64_t size = 1;
+        for (auto d : groups_[gi]) size *= full_.shape[d];
+        coord[gi] = (reduced && post) ? idx_const(0) : bin(Ops::Mod, bin(Ops::IDiv, var, idx_const(inner)), idx_const(size));
+        inner *= size;
+      }
+    }
+    return coord;
+  }
+
+  // Index and validity of a load through a stack whose top view has the kernel's full (or output) shape.
+  std::pair<UOpPtr, UOpPtr> index_of(const ViewStack& s, const std::vector<UOpPtr>& coord) {
+    UOpPtr valid = bool_const(true);
+    const View& top = s.top();
+    UOpPtr idx = idx_const(top.offset);
+    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
+      const auto& g = groups_[gi];
+      const auto last = g.back();
+      std::int64_t size = 1;
+      for (auto d : g) size *= top.shape[d];
+      if (size == 1 && g.size() == 1 && !full_dim(top, last)) valid = bool_const(false);  // an empty size-1 dim
+      if (g.size() == 1 && !full_dim(top, last)) {
+        valid = bin(Ops::And, valid, bin(Ops::CmpLt, coord[gi], idx_const(top.hi[last])));
+        valid = bin(Ops::And, valid, bin(Ops::CmpLt, idx_const(top.lo[last] - 1), coord[gi]));
+      }
+      if (top.stride[last] != 0 && size > 1) idx = bin(Ops::Add, idx, bin(Ops::Mul, coord[gi], idx_const(top.stride[last])));
+    }
+    for (int vi = static_cast<int>(s.depth) - 2; vi >= 0; --vi) {  // unravel into each lower view
+      const View& v = s.views[static_cast<std::size_t>(vi)];
+      UOpPtr next = idx_const(v.offset);
+      std::int64_t inner = 1;
+      for (int d = v.rank - 1; d >= 0; --d) {
+        const auto du = static_cast<std::size_t>(d);
+        UOpPtr c = bin(Ops::Mod, bin(Ops::IDiv, idx, idx_const(inner)), idx_const(v.shape[du]));
+        if (!full_dim(v, static_cast<std::uint8_t>(d))) {
+          valid = bin(Ops::And, valid, bin(Ops::CmpLt, c, idx_const(v.hi[du])));
+          valid = bin(Ops::And, valid, bin(Ops::CmpLt, idx_const(v.lo[du] - 1), c));
+        }
+        if (v.stride[du] != 0) next = bin(Ops::Add, next, bin(Ops::Mul, c, idx_const(v.stride[du])));
+        inner *= v.shape[du];
+      }
+      idx = next;
+    }
+    return {idx, valid};
+  }
+
+  static DType compute_dtype(DType d) { return d == DType::Half || d == DType::BFloat16 ? DType::Float32 : d; }
+
+  UOpPtr param(const std::shared_ptr<Buffer>& b) {
+    auto it = param_of_.find(b.get());
+    std::int64_t k;
+    if (it != param_of_.end()) {
+      k = it->second;
+    } else {
+      k = static_cast<std::int64_t>(params_.size());
+      params_.push_back(b);
+      param_of_[b.get()] = k;
+    }
+    UArg a;
+    a.index = k;
+    return make_uop(Ops::Param, b->dtype, {}, a, scalar_shape());
+  }
+
+  UOpPtr emit(const UOpPtr& n, bool post) {
+    auto key = std::make_pair(n.get(), post);
+    if (auto it = emitted_.find(key); it != emitted_.end()) return it->second;
+    UOpPtr out;
+    const DType dt = compute_dtype(n->dtype);
+    if (n->op == Ops::Const) {
+      UArg a;
+      a.value = n->arg.value;
+      out = make_uop(Ops::Const, dt, {}, a, scalar_shape());
+    } else if (n->op == Ops::View) {
+      auto [idx, valid] = index_of(n->arg.view, group_coords(post));
+      const UOp& leaf = *n->src[0];
+      if (leaf.op == Ops::Const) {
+        UArg a;
+        a.value = leaf.arg.value;
+        out = make_uop(Ops::Where, dt, {valid, make_uop(Ops::Const, dt, {}, a, scalar_shape()), make_uop(Ops::Const, dt, {}, {}, scalar_shape())}, {},
+                       scalar_shape());
+      } else {
+        std::vector<UOpPtr> src{param(leaf.buffer), idx};
+        if (!(valid->op == Ops::Const && valid->arg.value != 0)) src.push_back(valid);
+        out = make_uop(Ops::Load, leaf.dtype, std::move(src), {}, scalar_shape());
+        if (dt != leaf.dtype) out = make_uop(Ops::Cast, dt, {out}, {}, scalar_shape());
+      }
+    } else if (n->op == Ops::Reduce) {
+      UArg a;
+      a.alu = n->arg.alu;
+      out = make_uop(Ops::Acc, dt, {emit(n->src[0], false), ridx_}, a, scalar_shape());
+    } else {
+      std::vector<UOpPtr> src;
+      for (auto& s : n->src) src.push_back(emit(s, post));
+      out = make_uop(n->op, dt, std::move(src), {}, scalar_shape());
+    }
+    emitted_[key] = out;
+    return out;
+  }
+
+  UOpPtr emit_store(const UOpPtr& tree) {
+    UOpPtr value = emit(tree, reduce_ != nullptr);
+    const DType out_dt = params_[0]->dtype;
+    if (value->dtype != out_dt) value = make_uop(Ops::Cast, out_dt, {value}, {}, scalar_shape());
+    UArg a;
+    a.index = 0;
+    auto out = make_uop(Ops::Param, out_dt, {}, a, scalar_shape());
+    return make_uop(Ops::Store, out_dt, {out, gidx_, value}, {}, scalar_shape());
+  }
+
+  struct PairHash {
+    std::size_t operator()(const std::pair<const UOp*, bool>& p) const { return std::hash<const UOp*>{}(p.first) * 2 + p.second; }
+  };
+
+  RealizeFn realize_;
+  UOpPtr reduce_, gidx_, ridx_;
+  View full_{}, out_shape_{};
+  std::vector<View> loads_;
+  std::unordered_set<const UOp*> seen_;
+  std::vector<std::vector<std::uint8_t>> groups_;
+  std::vector<std::shared_ptr<Buffer>> params_;
+  std::unordered_map<const Buffer*, std::int64_t> param_of_;
+  std::unordered_map<std::pair<const UOp*, bool>, UOpPtr, PairHash> emitted_;
+  LoweredKernel result_;
+};
+
+}  // namespace ctgrad::rt

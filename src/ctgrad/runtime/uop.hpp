@@ -1,0 +1,179 @@
+#pragma once
+// UOps: the immutable, hash-consed nodes of the lazy graph and of kernel ASTs. Structurally equal nodes are the same
+// object (tinygrad's UOpMetaClass.ucache), so graph equality is pointer equality and CSE is free.
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ctgrad/runtime/dtype.hpp"
+#include "ctgrad/runtime/kernel_program.hpp"
+#include "ctgrad/view.hpp"
+
+namespace ctgrad::rt {
+
+struct Buffer;  // realized storage (buffer.hpp)
+
+enum class Ops : std::uint8_t {
+  // graph level
+  Buffer,  // a realized buffer; arg.buffer
+  Const,   // a scalar broadcast to `shape`; arg.value
+  View,    // src[0] seen through arg.view (a folded stack of movement ops)
+  Reduce,  // src[0] reduced over the axes in arg.axes with arg.alu (Add, Max, Mul); keeps the rank (size-1 dims)
+  // ALU: the same operations as the kernel program's
+  Neg, Exp2, Log2, Sin, Sqrt, Recip, Add, Sub, Mul, Div, IDiv, Mod, Max, And, Or, Xor, CmpLt, CmpNe, CmpEq, Where, Cast,
+  // kernel level (built by the lowering)
+  Special,  // the output element index g, bounds [0, arg.value)
+  Range,    // the reduction counter, bounds [0, arg.value)
+  Param,    // kernel parameter arg.index
+  Load,     // src = {Param, index, [gate]}
+  Acc,      // the reduction of src[0] over the Range src[1] with arg.alu
+  Store,    // src = {Param, index, value}
+};
+
+constexpr const char* name(Ops op) {
+  constexpr const char* names[] = {"Buffer", "Const", "View", "Reduce", "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub",
+                                   "Mul", "Div", "IDiv", "Mod", "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where",
+                                   "Cast", "Special", "Range", "Param", "Load", "Acc", "Store"};
+  return names[static_cast<int>(op)];
+}
+constexpr bool is_alu(Ops op) { return op >= Ops::Neg && op <= Ops::Cast; }
+// The kernel-program opcode of an ALU UOp (the two enums list the ALU ops in the same order).
+constexpr KOp to_kop(Ops op) { return static_cast<KOp>(static_cast<int>(op) - static_cast<int>(Ops::Neg) + static_cast<int>(KOp::Neg)); }
+constexpr Ops from_kop(KOp op) { return static_cast<Ops>(static_cast<int>(op) - static_cast<int>(KOp::Neg) + static_cast<int>(Ops::Neg)); }
+
+struct UOp;
+using UOpPtr = std::shared_ptr<const UOp>;
+
+// Everything besides op, dtype and sources that distinguishes a node. Unused fields stay zero.
+struct UArg {
+  double value = 0;        // Const value; Special/Range bound
+  std::int64_t index = 0;  // Param index; Buffer identity
+  Ops alu = Ops::Add;      // Reduce/Acc combine op
+  std::uint32_t axes = 0;  // Reduce axes as a bit set
+  ViewStack view{};        // View
+  bool operator==(const UArg&) const = default;
+};
+
+struct UOp {
+  Ops op;
+  DType dtype;
+  std::vector<UOpPtr> src;
+  UArg arg;
+  View shape;  // the logical shape (rank and dims; as a contiguous View so it is one comparable value)
+  std::shared_ptr<Buffer> buffer;  // set for Buffer nodes
+  std::size_t hash = 0;
+
+  // Memoized realization (not part of the node's identity): once computed, consumers load from it.
+  mutable std::shared_ptr<Buffer> realized;
+
+  std::uint8_t rank() const { return shape.rank; }
+  std::int64_t numel() const { return shape.numel(); }
+  const UOp& operator[](std::size_t i) const { return *src[i]; }
+};
+
+namespace detail {
+
+inline std::size_t hash_mix(std::size_t h, std::size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2)); }
+
+inline std::size_t hash_of(Ops op, DType dtype, const std::vector<UOpPtr>& src, const UArg& arg, const View& shape) {
+  std::size_t h = hash_mix(static_cast<std::size_t>(op), static_cast<std::size_t>(dtype));
+  for (auto& s : src) h = hash_mix(h, s->hash);
+  h = hash_mix(h, std::hash<double>{}(arg.value));
+  h = hash_mix(h, static_cast<std::size_t>(arg.index));
+  h = hash_mix(h, static_cast<std::size_t>(arg.alu) << 32 | arg.axes);
+  if (arg.view.depth) {
+    for (std::uint8_t v = 0; v < arg.view.depth; ++v) {
+      const auto& w = arg.view.views[v];
+      for (std::uint8_t d = 0; d < w.rank; ++d) h = hash_mix(h, static_cast<std::size_t>(w.shape[d] * 31 + w.stride[d] * 7 + w.lo[d] * 3 + w.hi[d]));
+      h = hash_mix(h, static_cast<std::size_t>(w.offset));
+    }
+  }
+  for (std::uint8_t d = 0; d < shape.rank; ++d) h = hash_mix(h, static_cast<std::size_t>(shape.shape[d]));
+  return hash_mix(h, shape.rank);
+}
+
+// The intern table holds weak references: a node lives as long as some tensor or graph holds it.
+struct UOpTable {
+  std::mutex mutex;
+  std::unordered_multimap<std::size_t, std::weak_ptr<const UOp>> nodes;
+  std::size_t live = 0;
+};
+inline UOpTable& uop_table() {
+  static auto* table = new UOpTable;  // leaked on purpose: nodes may die during static destruction
+  return *table;
+}
+
+}  // namespace detail
+
+// The number of UOps alive now (tests use it to prove that movement ops add no node).
+inline std::size_t live_uops() {
+  auto& t = detail::uop_table();
+  std::lock_guard lock(t.mutex);
+  return t.live;
+}
+
+// The one constructor of UOps: returns the existing node when an equal one is alive.
+inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, const View& shape,
+                       std::shared_ptr<Buffer> buffer = nullptr) {
+  const std::size_t h = detail::hash_of(op, dtype, src, arg, shape);
+  auto& table = detail::uop_table();
+  std::lock_guard lock(table.mutex);
+  auto [lo, hi] = table.nodes.equal_range(h);
+  for (auto it = lo; it != hi; ++it) {
+    if (auto n = it->second.lock()) {
+      if (n->op == op && n->dtype == dtype && n->src == src && n->arg == arg && n->shape == shape && n->buffer == buffer) return n;
+    }
+  }
+  auto* raw = new UOp{op, dtype, std::move(src), arg, shape, std::move(buffer), h, nullptr};
+  UOpPtr node(raw, [h](const UOp* dead) {
+    auto& t = detail::uop_table();
+    {
+      std::lock_guard lock(t.mutex);
+      auto [a, b] = t.nodes.equal_range(h);
+      for (auto it = a; it != b; ++it) {
+        if (it->second.expired()) {  // this node's own entry (its count just hit zero) or another dead one
+          t.nodes.erase(it);
+          break;
+        }
+      }
+      --t.live;
+    }
+    delete dead;
+  });
+  table.nodes.emplace(h, node);
+  ++table.live;
+  return node;
+}
+
+inline View shape_of(std::uint8_t rank, const Dims& dims) { return contiguous(rank, dims); }
+inline View scalar_shape() { return contiguous(0, Dims{}); }
+
+// A readable dump of a graph (DEBUG=5).
+inline std::string to_string(const UOpPtr& root) {
+  std::unordered_map<const UOp*, int> ids;
+  std::string out;
+  auto visit = [&](auto&& self, const UOpPtr& n) -> int {
+    if (auto it = ids.find(n.get()); it != ids.end()) return it->second;
+    std::vector<int> srcs;
+    for (auto& s : n->src) srcs.push_back(self(self, s));
+    int id = static_cast<int>(ids.size());
+    ids[n.get()] = id;
+    out += "  %" + std::to_string(id) + " = " + name(n->op) + " " + name(n->dtype) + " (";
+    for (std::uint8_t d = 0; d < n->rank(); ++d) out += (d ? "," : "") + std::to_string(n->shape.shape[d]);
+    out += ")";
+    for (int s : srcs) out += " %" + std::to_string(s);
+    if (n->op == Ops::Const || n->op == Ops::Special || n->op == Ops::Range) out += " " + std::to_string(n->arg.value);
+    if (n->op == Ops::Param) out += " #" + std::to_string(n->arg.index);
+    if (n->op == Ops::Reduce || n->op == Ops::Acc) out += std::string(" ") + name(n->arg.alu);
+    out += "\n";
+    return id;
+  };
+  visit(visit, root);
+  return out;
+}
+
+}  // namespace ctgrad::rt
