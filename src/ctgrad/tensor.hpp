@@ -288,7 +288,7 @@ class Tensor {
     // a realized base seen through a plain reshape already holds the values in row-major order
     const bool row_major = view_.depth == 1 && view_.views[0].contiguous() && base_->numel() == static_cast<std::int64_t>(numel);
     if (row_major && base_->op == rt::Ops::Buffer) return *this;
-    if (row_major && base_->realized) return from_buffer(base_->realized, device_);
+    if (row_major) return from_buffer(rt::realize(base_, device_), device_);
     auto node = to_uop();
     auto buf = rt::realize(node, device_);
     return from_buffer(buf, device_);

@@ -112,9 +112,9 @@ inline const Matcher& algebraic_rules() {
        [](const UOpPtr& n, const Binds&) { return is_float(n->dtype) ? nullptr : const_like(*n, 0); }},
       // double negation, where with equal arms or a constant condition, casts to the same dtype
       {op(Ops::Neg, {op(Ops::Neg, {any(0)})}), [](const UOpPtr&, const Binds& b) { return b[0]; }},
-      {Pat{{Ops::Where}, {any(0), any(1), any(1)}}, [](const UOpPtr&, const Binds& b) { return b[1]; }},
-      {Pat{{Ops::Where}, {cnst(0), any(1), any(2)}}, [](const UOpPtr&, const Binds& b) { return b[0]->arg.value != 0 ? b[1] : b[2]; }},
-      {Pat{{Ops::Cast}, {any(0)}}, [](const UOpPtr& n, const Binds& b) { return b[0]->dtype == n->dtype ? b[0] : nullptr; }},
+      {Pat{{Ops::Where}, {any(0), any(1), any(1)}, -1, false, {}}, [](const UOpPtr&, const Binds& b) { return b[1]; }},
+      {Pat{{Ops::Where}, {cnst(0), any(1), any(2)}, -1, false, {}}, [](const UOpPtr&, const Binds& b) { return b[0]->arg.value != 0 ? b[1] : b[2]; }},
+      {Pat{{Ops::Cast}, {any(0)}, -1, false, {}}, [](const UOpPtr& n, const Binds& b) { return b[0]->dtype == n->dtype ? b[0] : nullptr; }},
       // a boolean AND with a constant
       {op(Ops::And, {any(0), cnst(1)}),
        [](const UOpPtr& n, const Binds& b) {

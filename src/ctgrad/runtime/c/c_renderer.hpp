@@ -5,8 +5,7 @@
 // Buffers are restrict pointers hoisted out of the loop, so gcc/clang -O2 vectorize the contiguous elementwise case.
 //
 // Semantics follow interpret(): integer arithmetic wraps in the value's dtype (computed in unsigned, since signed
-// overflow and int promotions are undefined behaviour in C), except index math (values derived from GlobalIdx and
-// Range only), which the core sizes so it never overflows and which stays plain signed C for the optimizer.
+// overflow and int promotions are undefined behaviour in C), except index math (see find_index_math).
 // Half and bfloat16 are stored as uint16 bits and computed in float, rounded to nearest even after every op.
 #include <cctype>
 #include <cmath>
@@ -116,12 +115,13 @@ class Renderer {
 
   std::string render() {
     check_name();
+    for (std::size_t i = 0; i < p_.insts.size(); ++i) check_sources(i);
+    find_index_math();
     std::vector<std::string> params, args;
     std::string body;
     int depth = 2;
     for (std::size_t i = 0; i < p_.insts.size(); ++i) {
       const KInst& in = p_.insts[i];
-      check_sources(i);
       if (in.op == KOp::Param) {
         auto [type, index] = param_type(i);
         params.push_back(type + " restrict v" + std::to_string(i));
@@ -164,6 +164,34 @@ class Renderer {
     for (auto s : p_.insts[i].src)
       if (s >= static_cast<std::int32_t>(i)) fail(i, "uses a later instruction " + std::to_string(s));
   }
+  static bool is_arithmetic(KOp op) { return is_unary(op) || is_binary(op) || op == KOp::Where; }
+
+  // Index math: index_dtype arithmetic on GlobalIdx, Range and constants only, feeding a Load/Store index. The core
+  // sizes index_dtype so it never overflows, so it stays plain signed C: gcc vectorizes strided loops ~2x faster
+  // than with the wrapping form. Everything else (an index-derived hash used as data, say) wraps like interpret().
+  void find_index_math() {
+    const std::size_t n = p_.insts.size();
+    std::vector<bool> feeds_index(n, false);
+    for (std::size_t i = n; i-- > 0;) {
+      const KInst& in = p_.insts[i];
+      if ((in.op == KOp::Load || in.op == KOp::Store) && in.src[1] >= 0) feeds_index[static_cast<std::size_t>(in.src[1])] = true;
+      if (feeds_index[i] && is_arithmetic(in.op))
+        for (auto s : in.src)
+          if (s >= 0) feeds_index[static_cast<std::size_t>(s)] = true;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const KInst& in = p_.insts[i];
+      if (in.op == KOp::GlobalIdx || in.op == KOp::Range) index_math_[i] = true;
+      if (!is_arithmetic(in.op) || in.dtype != p_.index_dtype || !feeds_index[i]) continue;
+      bool any = false, all = true;
+      for (int k = in.op == KOp::Where ? 1 : 0; k < 3 && in.src[static_cast<std::size_t>(k)] >= 0; ++k) {
+        auto s = static_cast<std::size_t>(in.src[static_cast<std::size_t>(k)]);
+        any = any || index_math_[s];
+        all = all && (index_math_[s] || p_.insts[s].op == KOp::Const);
+      }
+      index_math_[i] = any && all;
+    }
+  }
   std::size_t src_index(std::size_t i, int k) const {
     auto s = p_.insts[i].src[static_cast<std::size_t>(k)];
     if (s < 0) fail(i, "is missing operand " + std::to_string(k));
@@ -185,15 +213,13 @@ class Renderer {
     return {(written ? "" : "const ") + storage_type(in.dtype) + "*", std::to_string(in.iarg)};
   }
 
-  std::string statement(std::size_t i) {
+  std::string statement(std::size_t i) const {
     const KInst& in = p_.insts[i];
     const std::string type = value_type(in.dtype), self = "v" + std::to_string(i);
     switch (in.op) {
       case KOp::GlobalIdx:
-        index_math_[i] = true;
         return "const " + type + " " + self + " = gidx;";
       case KOp::Range:
-        index_math_[i] = true;
         return "for (" + type + " " + self + " = 0; " + self + " < " + std::to_string(in.iarg) + "; ++" + self + ") {";
       case KOp::DefAcc: return type + " " + self + " = " + v(i, 0) + ";";
       case KOp::AccStore:
@@ -231,7 +257,7 @@ class Renderer {
   }
 
   // The expression of a Const, ALU op or Cast.
-  std::string value(std::size_t i) {
+  std::string value(std::size_t i) const {
     const KInst& in = p_.insts[i];
     if (in.op == KOp::Const) return is_float(in.dtype) ? float_literal(in.farg, in.dtype) : int_literal(in.iarg, in.dtype);
     if (in.op == KOp::Where) return "(" + v(i, 0) + " ? " + v(i, 1) + " : " + v(i, 2) + ")";
@@ -241,10 +267,6 @@ class Renderer {
       return "(" + v(i, 0) + op + v(i, 1) + ")";
     }
     if (!is_unary(in.op) && !is_binary(in.op)) fail(i, "is not supported by the C renderer");
-    const bool from_index = index_math_[src_index(i, 0)] || (is_binary(in.op) && index_math_[src_index(i, 1)]);
-    const bool all_index = (index_math_[src_index(i, 0)] || p_.insts[src_index(i, 0)].op == KOp::Const) &&
-                           (is_unary(in.op) || index_math_[src_index(i, 1)] || p_.insts[src_index(i, 1)].op == KOp::Const);
-    index_math_[i] = from_index && all_index && !is_float(in.dtype);
     return is_float(in.dtype) ? float_alu(i) : int_alu(i, index_math_[i]);
   }
 
@@ -273,7 +295,7 @@ class Renderer {
     const bool is_signed = !is_unsigned(in.dtype);
     const std::string a = v(i, 0), b = is_binary(in.op) ? v(i, 1) : "";
     auto wrapping = [&](const char* op) {
-      return index_math ? t + "(" + a + op + b + ")" : t + "(" + u + a + op + u + b + ")";
+      return t + "(" + a + op + b + ")";
     };
     switch (in.op) {
       case KOp::Neg: return index_math ? t + "(-" + a + ")" : t + "(0u - " + u + a + ")";
@@ -303,7 +325,7 @@ class Renderer {
   }
 
   const KernelProgram& p_;
-  std::vector<bool> index_math_;  // computed from GlobalIdx/Range and constants only
+  std::vector<bool> index_math_;
 };
 
 }  // namespace c_detail

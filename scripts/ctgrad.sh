@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds ctgrad (clang-19, Meson, -j2) and runs one job:
+#   tour   the example tour on the default CPU device (the README's first command)
+#   test   the whole test suite, plus the core suites under AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+job=${1:-tour}
+configure() {  # configure() <dir> [meson options...]: sets up once, reconfigures later
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    CXX=clang++-19 meson setup "$dir" "$@"
+  fi
+}
+case "$job" in
+  tour)
+    configure build
+    ninja -C build -j2 examples/tour
+    ./build/examples/tour
+    ;;
+  test)
+    configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dllvm=disabled -Dcuda=disabled -Dvulkan=disabled -Dmodule=disabled
+    ninja -C build-asan -j2
+    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      meson test -C build-asan --suite core --num-processes 2 --print-errorlogs
+    configure build
+    ninja -C build -j2
+    set -o pipefail
+    meson test -C build --num-processes 2 --print-errorlogs | sed '/^Full log written to/d'
+    ;;
+  *)
+    echo "usage: scripts/ctgrad.sh tour|test" >&2
+    exit 2
+    ;;
+esac
