@@ -5,8 +5,54 @@ module;
 export module ctgrad;
 
 export namespace ctgrad {
+// tensors and their ops
+using ctgrad::Tensor;
+using ctgrad::tensor_of_t;
+using ctgrad::KeepDim;
+using ctgrad::keepdim;
+using ctgrad::cast;
+using ctgrad::operator+;
+using ctgrad::operator-;
+using ctgrad::operator*;
+using ctgrad::operator/;
+using ctgrad::operator<;
+using ctgrad::operator>;
+using ctgrad::operator<=;
+using ctgrad::operator>=;
+using ctgrad::operator==;
+using ctgrad::operator!=;
+using ctgrad::operator&;
+using ctgrad::operator|;
+using ctgrad::operator^;
+// dtypes
+using ctgrad::half;
+using ctgrad::bfloat16;
+using ctgrad::promote_t;
+using ctgrad::to_float;
+// views
+using ctgrad::View;
+using ctgrad::ViewStack;
+using ctgrad::Dims;
+using ctgrad::contiguous;
+using ctgrad::permute;
+using ctgrad::reshape;
+using ctgrad::expand;
+using ctgrad::pad;
+using ctgrad::shrink;
+using ctgrad::flip;
+using ctgrad::stack_of;
+// run time
+using ctgrad::manual_seed;
+using ctgrad::default_device;
 using ctgrad::Error;
 using ctgrad::DeviceError;
 using ctgrad::OutOfMemory;
 using ctgrad::CompileError;
 }  // namespace ctgrad
+
+export namespace ctgrad::rt {
+using ctgrad::rt::counters;
+using ctgrad::rt::device_names;
+using ctgrad::rt::live_uops;
+using ctgrad::rt::set_debug_level;
+}  // namespace ctgrad::rt

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# header_only.sh <compiler> <src dir> <test file> <work dir>: compile with only -I src, then run on the C device.
+set -euo pipefail
+cxx=$1 src=$2 file=$3 work=$4
+mkdir -p "$work"
+exe="$work/header_only_$(basename "$cxx")"
+"$cxx" -std=c++20 -O1 -I "$src" "$file" -o "$exe" -ldl -lpthread
+DEVICE=C "$exe"

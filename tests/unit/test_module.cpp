@@ -1,0 +1,19 @@
+// ctgrad through `import ctgrad;` alone: no ctgrad header is included in this file.
+#define BOOST_TEST_MODULE module
+#include <boost/test/unit_test.hpp>
+import ctgrad;
+
+BOOST_AUTO_TEST_CASE(types_views_and_values_through_the_module) {
+  using namespace ctgrad;
+  using T = Tensor<float, 2, 3>;
+  static_assert(T::shape[0] == 2 && T::numel == 6);
+  static_assert(std::is_same_v<decltype(T::ones().reshape<3, 2>()), Tensor<float, 3, 2>>);
+  static_assert(std::is_same_v<decltype(Tensor<int, 4>::ones() + Tensor<float, 4>::ones()), Tensor<float, 4>>);
+  auto a = T::from({1, 2, 3, 4, 5, 6});
+  auto b = (a.permute<1, 0>() * 2.0f + 1.0f).sum<1>();
+  auto v = b.tolist();
+  BOOST_TEST(v.size() == 3u);
+  BOOST_TEST(v[0] == 2 * (1 + 4) + 2.0f);
+  BOOST_TEST(v[2] == 2 * (3 + 6) + 2.0f);
+  BOOST_TEST(a.matmul(a.transpose<0, 1>()).tolist()[3] == 77.0f);
+}
