@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <new>
 #include <thread>
@@ -123,10 +124,46 @@ inline void launch_cpu_kernel(CpuKernelFn fn, std::span<DeviceBuffer* const> buf
   });
 }
 
+// Freed host buffers kept for reuse by size: a fresh allocation of a large buffer costs a page fault per 4 KiB on
+// first touch, which would halve the speed of a memory-bound kernel that writes a new output on every call.
+class HostBufferPool {
+ public:
+  std::shared_ptr<DeviceBuffer> get(std::size_t bytes) {
+    std::unique_ptr<HostBuffer> b;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = free_.find(bytes); it != free_.end()) {
+        b = std::move(it->second);
+        free_.erase(it);
+        cached_ -= bytes;
+      }
+    }
+    if (!b) b = std::make_unique<HostBuffer>(bytes);
+    return std::shared_ptr<DeviceBuffer>(b.release(), [this](DeviceBuffer* d) { put(static_cast<HostBuffer*>(d)); });
+  }
+  ~HostBufferPool() { std::lock_guard lock(mutex_); free_.clear(); }
+
+ private:
+  static constexpr std::size_t kMaxCached = std::size_t{1} << 30;
+  void put(HostBuffer* b) {
+    std::unique_ptr<HostBuffer> owned(b);
+    std::lock_guard lock(mutex_);
+    if (cached_ + b->bytes > kMaxCached) return;  // freed now
+    cached_ += b->bytes;
+    free_.emplace(b->bytes, std::move(owned));
+  }
+  std::mutex mutex_;
+  std::multimap<std::size_t, std::unique_ptr<HostBuffer>> free_;
+  std::size_t cached_ = 0;
+};
+
 // Memory and copies for the CPU devices.
 class CpuDeviceBase : public Device {
  public:
-  std::shared_ptr<DeviceBuffer> alloc(std::size_t bytes) override { return std::make_shared<HostBuffer>(bytes); }
+  std::shared_ptr<DeviceBuffer> alloc(std::size_t bytes) override {
+    static auto* pool = new HostBufferPool;  // outlives every buffer, including those freed during static destruction
+    return pool->get(bytes);
+  }
   void copy_in(DeviceBuffer& dst, const void* src, std::size_t bytes) override {
     std::memcpy(static_cast<HostBuffer&>(dst).data, src, bytes);
   }
