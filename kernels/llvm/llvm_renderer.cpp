@@ -256,6 +256,7 @@ class IrWriter {
       return;
     }
     // Gated: branch around the access, so a false gate never touches memory (the vectorizer makes it a masked load).
+    if (src(i, 2).dtype != DType::Bool) fail(i, "the gate src[2] is not Bool");
     const std::string gate = operand(i, 2), l = "load" + ix(i), from = block_;
     line("br i1 " + gate + ", label %" + l + ", label %" + l + ".join");
     label(l);
@@ -351,7 +352,7 @@ class IrWriter {
       args += "ptr noalias nocapture %p" + ix(k) + ", ";
       call += "ptr %p" + ix(k) + ", ";
     }
-    out += "define void " + fn + "(ptr nocapture readonly %bufs, i64 %start, i64 %end) nounwind {\nentry:\n";
+    out += "define void " + fn + "(ptr noalias nocapture readonly %bufs, i64 %start, i64 %end) nounwind {\nentry:\n";
     for (std::size_t k = 0; k < p_.params.size(); ++k) {
       out += "  %slot" + ix(k) + " = getelementptr inbounds ptr, ptr %bufs, i64 " + ix(k) + "\n";
       out += "  %p" + ix(k) + " = load ptr, ptr %slot" + ix(k) + "\n";

@@ -44,10 +44,23 @@ struct Message {
 
 }  // namespace ctgrad::detail
 
-// One static_assert per public entry: `fixed` is a string literal naming the call and the rule, the rest a
-// Message expression that adds the shapes. Follow it with `if constexpr (cond)` so no cascade of errors follows.
+// One static_assert per public entry: `fixed` is a string literal naming the call and the rule, the rest a Message
+// expression that adds the shapes (evaluated only when the check fails). The assertion fires inside a class template
+// and the failing branch returns that class's ::type: the class is invalid, so clang drops the failing call silently
+// and the message is the only error, even where the caller goes on to use the result.
+// CTGRAD_CLASS_CHECK is the same check at class scope.
 #if defined(__cpp_static_assert) && __cpp_static_assert >= 202306L
-#define CTGRAD_STATIC_CHECK(cond, fixed, ...) static_assert(cond, __VA_ARGS__)
+namespace ctgrad::detail {
+template <bool Ok, Message M>
+struct failed_check {
+  static_assert(Ok, M);
+  using type = void;
+};
+}  // namespace ctgrad::detail
+#define CTGRAD_STATIC_CHECK(cond, fixed, ...) \
+  if constexpr (!(cond)) return typename ::ctgrad::detail::failed_check<(cond), (__VA_ARGS__)>::type{}; else
+#define CTGRAD_CLASS_CHECK(cond, fixed, ...) static_assert(cond, __VA_ARGS__)
 #else
 #define CTGRAD_STATIC_CHECK(cond, fixed, ...) static_assert(cond, fixed)
+#define CTGRAD_CLASS_CHECK(cond, fixed, ...) static_assert(cond, fixed)
 #endif

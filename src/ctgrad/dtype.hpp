@@ -26,7 +26,8 @@ struct bfloat16 {
 template <class T>
 inline constexpr bool is_dtype_v = std::is_same_v<T, bool> || std::is_same_v<T, float> || std::is_same_v<T, double> ||
                                    std::is_same_v<T, half> || std::is_same_v<T, bfloat16> ||
-                                   (std::is_integral_v<T> && !std::is_same_v<T, char> && sizeof(T) <= 8);
+                                   (std::is_integral_v<T> && !std::is_same_v<T, char> && !std::is_same_v<T, wchar_t> &&
+                                    !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> && !std::is_same_v<T, char32_t>);
 
 template <class T>
 concept DTypeLike = is_dtype_v<T>;

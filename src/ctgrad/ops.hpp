@@ -9,11 +9,12 @@ namespace ctgrad {
 
 constexpr const char* binop_name(BinOp op) {
   constexpr const char* names[] = {"ctgrad::operator+", "ctgrad::operator-", "ctgrad::operator*", "ctgrad::operator/",
-                                   "ctgrad::maximum", "ctgrad::operator<", "ctgrad::operator==", "ctgrad::operator!=",
-                                   "ctgrad::operator&", "ctgrad::operator|", "ctgrad::operator^"};
+                                   "ctgrad::maximum",   "ctgrad::operator<", "ctgrad::operator==", "ctgrad::operator!=",
+                                   "ctgrad::operator&", "ctgrad::operator|", "ctgrad::operator^",  "ctgrad::operator>",
+                                   "ctgrad::operator<=", "ctgrad::operator>="};
   return names[static_cast<int>(op)];
 }
-constexpr bool is_comparison(BinOp op) { return op == BinOp::Less || op == BinOp::Equal || op == BinOp::NotEqual; }
+constexpr bool is_comparison(BinOp op) { return op == BinOp::Less || op == BinOp::Equal || op == BinOp::NotEqual || op >= BinOp::Greater; }
 
 namespace detail {
 
@@ -42,6 +43,7 @@ constexpr rt::Ops alu_of() {
     case BinOp::And: return rt::Ops::And;
     case BinOp::Or: return rt::Ops::Or;
     case BinOp::Xor: return rt::Ops::Xor;
+    default: return rt::Ops::CmpLt;  // Greater, LessEqual, GreaterEqual are built from CmpLt in binary()
   }
   return rt::Ops::Add;
 }
@@ -92,8 +94,16 @@ auto binary(const Tensor<A, DA...>& a, const Tensor<B, DB...>& b) {
     using R = std::conditional_t<is_comparison(Op), bool, T>;
     auto x = broadcast_to<T, out>(a).to_uop(), y = broadcast_to<T, out>(b).to_uop();
     rt::UOpPtr n;
-    if constexpr (Op == BinOp::Div && !rt::is_float(dtype_of<T>())) n = detail::safe_idiv<T, out>(x, y);
-    else n = detail::node<R, out>(detail::alu_of<Op, T>(), {x, y});
+    if constexpr (Op == BinOp::Div && !rt::is_float(dtype_of<T>())) {
+      n = detail::safe_idiv<T, out>(x, y);
+    } else if constexpr (Op == BinOp::Greater) {  // x > y is y < x
+      n = detail::node<bool, out>(rt::Ops::CmpLt, {y, x});
+    } else if constexpr (Op == BinOp::LessEqual || Op == BinOp::GreaterEqual) {  // x <= y is !(y < x); x >= y is !(x < y)
+      auto lt = Op == BinOp::LessEqual ? detail::node<bool, out>(rt::Ops::CmpLt, {y, x}) : detail::node<bool, out>(rt::Ops::CmpLt, {x, y});
+      n = detail::node<bool, out>(rt::Ops::Xor, {lt, detail::const_node<bool, out>(1)});
+    } else {
+      n = detail::node<R, out>(detail::alu_of<Op, T>(), {x, y});
+    }
     return tensor_of_t<R, out>::from_uop(n, a.device());
   }
 }
@@ -131,24 +141,11 @@ CTGRAD_BINARY_OPERATOR(!=, BinOp::NotEqual)
 CTGRAD_BINARY_OPERATOR(&, BinOp::And)
 CTGRAD_BINARY_OPERATOR(|, BinOp::Or)
 CTGRAD_BINARY_OPERATOR(^, BinOp::Xor)
+// a > b is b < a; a <= b is !(b < a); a >= b is !(a < b) (for NaN this differs from IEEE, as in tinygrad)
+CTGRAD_BINARY_OPERATOR(>, BinOp::Greater)
+CTGRAD_BINARY_OPERATOR(<=, BinOp::LessEqual)
+CTGRAD_BINARY_OPERATOR(>=, BinOp::GreaterEqual)
 #undef CTGRAD_BINARY_OPERATOR
-
-// a > b is b < a; a <= b is !(b < a) (for NaN this differs from IEEE, as in tinygrad).
-template <class A, class B>
-  requires(TensorLike<A> || TensorLike<B>)
-auto operator>(const A& a, const B& b) {
-  return b < a;
-}
-template <class A, class B>
-  requires(TensorLike<A> || TensorLike<B>)
-auto operator<=(const A& a, const B& b) {
-  return (b < a) ^ true;
-}
-template <class A, class B>
-  requires(TensorLike<A> || TensorLike<B>)
-auto operator>=(const A& a, const B& b) {
-  return (a < b) ^ true;
-}
 
 template <class T, std::size_t... D>
 auto operator-(const Tensor<T, D...>& a) {

@@ -21,7 +21,7 @@ namespace ctgrad {
 template <class DType, std::size_t... Dims>
 class Tensor;
 
-enum class BinOp { Add, Sub, Mul, Div, Maximum, Less, Equal, NotEqual, And, Or, Xor };
+enum class BinOp { Add, Sub, Mul, Div, Maximum, Less, Equal, NotEqual, And, Or, Xor, Greater, LessEqual, GreaterEqual };
 enum class ReduceOp { Sum, Prod, Max, Min, Mean };
 
 template <class U, class T, std::size_t... D>
@@ -57,9 +57,9 @@ concept ScalarLike = std::is_arithmetic_v<std::remove_cvref_t<X>>;
 
 template <class DType, std::size_t... Dims>
 class Tensor {
-  CTGRAD_STATIC_CHECK(is_dtype_v<DType>, "ctgrad::Tensor: unsupported dtype",
+  CTGRAD_CLASS_CHECK(is_dtype_v<DType>, "ctgrad::Tensor: unsupported dtype",
                       detail::Message{} << "ctgrad::Tensor: unsupported dtype (use bool, an integer type, half, bfloat16, float or double)");
-  CTGRAD_STATIC_CHECK(sizeof...(Dims) <= kMaxRank, "ctgrad::Tensor: rank exceeds 8",
+  CTGRAD_CLASS_CHECK(sizeof...(Dims) <= kMaxRank, "ctgrad::Tensor: rank exceeds 8",
                       detail::Message{} << "ctgrad::Tensor: rank " << sizeof...(Dims) << " exceeds the maximum of 8");
 
  public:
@@ -112,7 +112,7 @@ class Tensor {
     CTGRAD_STATIC_CHECK(shape::numel(to) == numel, "ctgrad::reshape: element counts differ",
                         detail::Message{} << "ctgrad::reshape: element counts differ: " << shape << " (" << numel << ") -> " << to << " ("
                                           << shape::numel(to) << ")");
-    if constexpr (shape::numel(to) == numel) return with_view<Tensor<DType, New...>>(ctgrad::reshape(view_, sizeof...(New), shape::to_dims(to)));
+    if constexpr (shape::numel(to) == numel) return rebased_if_full().template reshape_to<to>();
   }
   template <std::size_t... Order>
   auto permute() const {
@@ -350,12 +350,13 @@ class Tensor {
     a.value = value;
     return from_uop(rt::make_uop(rt::Ops::Const, dtype_of<DType>(), {}, a, shape_view()), std::move(device));
   }
-  static constexpr View shape_view() { return ctgrad::contiguous(shape); }
+  static constexpr View kShapeView = ctgrad::contiguous(shape);
+  static const View& shape_view() { return kShapeView; }
   const ViewStack& view() const { return view_; }
   const rt::UOpPtr& base() const { return base_; }
   // reshape to a shape held in a constexpr std::array (what the op layer uses)
   template <auto To>
-  auto reshape_as() const { return reshape_to<To>(); }
+  auto reshape_as() const { return rebased_if_full().template reshape_to<To>(); }
 
  private:
   template <class D, std::size_t... E>
@@ -364,6 +365,7 @@ class Tensor {
 
   template <class Out>
   Out with_view(const ViewStack& v) const {
+    if constexpr (Out::ndim > kMaxRank) return Out{};  // Out's own check has reported the rank; no cascade
     Out out;
     out.base_ = base_;
     out.view_ = v;
@@ -373,6 +375,12 @@ class Tensor {
   template <auto To>
   auto reshape_to() const {
     return with_view<tensor_of_t<DType, To>>(ctgrad::reshape(view_, To.size(), shape::to_dims(To)));
+  }
+  // A reshape may push a view; when the stack is full, the current view becomes a lazy View node (no kernel now)
+  // and the tensor starts over from the identity view of it.
+  Tensor rebased_if_full() const {
+    if (view_.depth < kMaxViews) return *this;
+    return from_uop(to_uop(), device_);
   }
   template <auto Order>
   auto permute_by() const {

@@ -15,8 +15,8 @@ prefix=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys;
 root="$work/stage$prefix"
 pcdir=$(dirname "$(find "$root" -name ctgrad.pc | head -n1)")
 test -f "$root/share/ctgrad/modules/ctgrad.cppm"
-cflags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-prefix --cflags ctgrad)
-libs=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-prefix --libs ctgrad)
+cflags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-variable=prefix="$root" --cflags ctgrad)
+libs=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-variable=prefix="$root" --libs ctgrad)
 # shellcheck disable=SC2086
 clang++-19 $cflags "$src/subprojects/consumer/main.cpp" -o "$work/installed_consumer" $libs
 "$work/installed_consumer"

@@ -20,8 +20,8 @@ inline bool has_mask(const ViewStack& s) {
     if (s.views[i].masked()) return true;
   return false;
 }
-inline bool is_identity(const ViewStack& s, const View& base_shape) {
-  return s.depth == 1 && s.views[0] == contiguous(base_shape.rank, base_shape.shape);
+inline bool is_identity(const ViewStack& s, const NodeShape& base_shape) {
+  return s.depth == 1 && s.views[0].rank == base_shape.rank && s.views[0].shape == base_shape.shape && s.views[0].contiguous();
 }
 
 // u then v (v was made for a tensor of u's top shape); nullopt when the stack would get too deep.
@@ -54,8 +54,11 @@ inline UOpPtr buffer_uop(const std::shared_ptr<Buffer>& b) {
 }
 inline UOpPtr view_uop(const UOpPtr& x, const ViewStack& s) {
   UArg a;
-  a.view = s;
-  return make_uop(Ops::View, x->dtype, {x}, a, contiguous(s.rank(), s.shape()));
+  a.view = std::make_shared<const ViewStack>(s);
+  NodeShape shape;
+  shape.rank = s.rank();
+  shape.shape = s.shape();
+  return make_uop(Ops::View, x->dtype, {x}, a, shape);
 }
 // A view of a realized buffer seen with the node's own (contiguous) shape.
 inline ViewStack identity_stack(const UOp& n) { return stack_of(contiguous(n.rank(), n.shape.shape)); }
@@ -109,8 +112,8 @@ class KernelLowering {
     switch (n->op) {
       case Ops::Const: return v ? view_uop(n, *v) : n;
       case Ops::View: {
-        if (!v) return normalize(n->src[0], n->arg.view);
-        if (auto c = compose(n->arg.view, *v)) return normalize(n->src[0], *c);
+        if (!v) return normalize(n->src[0], *n->arg.view);
+        if (auto c = compose(*n->arg.view, *v)) return normalize(n->src[0], *c);
         return realized_view(n, v);  // too deep to fold: materialize the inner view first
       }
       case Ops::Reduce:
@@ -121,7 +124,9 @@ class KernelLowering {
         if (v && has_mask(*v)) return realized_view(n, v);
         std::vector<UOpPtr> src;
         for (auto& s : n->src) src.push_back(normalize(s, v));
-        return make_uop(n->op, n->dtype, std::move(src), n->arg, v ? contiguous(v->rank(), v->shape()) : n->shape);
+        NodeShape shape = n->shape;
+        if (v) shape.rank = v->rank(), shape.shape = v->shape();
+        return make_uop(n->op, n->dtype, std::move(src), n->arg, shape);
       }
     }
   }
@@ -130,7 +135,7 @@ class KernelLowering {
   void collect_loads(const UOpPtr& n) {
     if (!seen_.insert(n.get()).second) return;
     if (n->op == Ops::View) {
-      loads_.push_back(n->arg.view.top());
+      loads_.push_back(n->arg.view->top());
       return;
     }
     for (auto& s : n->src) collect_loads(s);
@@ -280,7 +285,7 @@ class KernelLowering {
       a.value = n->arg.value;
       out = make_uop(Ops::Const, dt, {}, a, scalar_shape());
     } else if (n->op == Ops::View) {
-      auto [idx, valid] = index_of(n->arg.view, group_coords(post));
+      auto [idx, valid] = index_of(*n->arg.view, group_coords(post));
       const UOp& leaf = *n->src[0];
       if (leaf.op == Ops::Const) {
         UArg a;
@@ -322,7 +327,7 @@ class KernelLowering {
 
   RealizeFn realize_;
   UOpPtr reduce_, gidx_, ridx_;
-  View full_{}, out_shape_{};
+  NodeShape full_{}, out_shape_{};
   std::vector<View> loads_;
   std::unordered_set<const UOp*> seen_;
   std::vector<std::vector<std::uint8_t>> groups_;

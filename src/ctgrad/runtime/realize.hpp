@@ -4,6 +4,8 @@
 // subgraphs are computed once.
 #include <chrono>
 #include <iostream>
+#include <mutex>
+#include <unordered_map>
 
 #include "ctgrad/runtime/cache.hpp"
 #include "ctgrad/runtime/linearize.hpp"
@@ -17,14 +19,22 @@ struct RealizeStats {
 
 namespace detail {
 
-inline std::string shape_text(const View& s) {
+inline std::string shape_text(const NodeShape& s) {
   std::string out = "(";
   for (std::uint8_t d = 0; d < s.rank; ++d) out += (d ? "," : "") + std::to_string(s.shape[d]);
   return out + ")";
 }
 
-inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<std::shared_ptr<Buffer>>& params, const LoweredKernel& k,
-                       const UOp& target, RealizeStats& stats) {
+inline void check_buffers(const std::vector<std::shared_ptr<Buffer>>& params, Device& dev, const std::string& device) {
+  for (auto& b : params) {
+    if (b->device != device)
+      throw DeviceError("ctgrad: a kernel on " + device + " reads a buffer on " + b->device + ": move it first with .to(\"" + device + "\")");
+    if (!dev.supports(b->dtype)) throw DeviceError("ctgrad: device " + device + " does not support dtype " + name(b->dtype));
+  }
+}
+
+inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<std::shared_ptr<Buffer>>& params,
+                       const std::vector<std::string>& notes, const UOp& target, RealizeStats& stats) {
   auto kernel = KernelCache::instance().get(dev, p);
   std::vector<DeviceBuffer*> bufs;
   for (auto& b : params) bufs.push_back(&b->storage());
@@ -44,7 +54,51 @@ inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<st
                  shape_text(target.shape).c_str(), s * 1e3, static_cast<double>(p.bytes) / s * 1e-9, static_cast<double>(p.flops) / s * 1e-9);
   }
   if (debug_level() >= 3)
-    for (auto& note : k.notes) std::fprintf(stderr, "         opt: %s\n", note.c_str());
+    for (auto& note : notes) std::fprintf(stderr, "         opt: %s\n", note.c_str());
+}
+
+// A graph's structure with its input buffers abstracted: graphs with equal keys lower to the same kernel program,
+// so a training loop that rebuilds the same graph over new buffers skips lowering (the host-overhead fast path).
+struct GraphKey {
+  std::uint64_t hash = 0;
+  std::vector<std::shared_ptr<Buffer>> inputs;  // in first-visit order
+};
+inline GraphKey graph_key(const UOpPtr& root) {
+  GraphKey key;
+  std::unordered_map<const UOp*, std::uint64_t> memo;
+  std::unordered_map<const Buffer*, std::size_t> ordinal;
+  auto visit = [&](auto&& self, const UOp* n) -> std::uint64_t {
+    if (auto it = memo.find(n); it != memo.end()) return it->second;
+    std::uint64_t h;
+    const auto& buf = n->op == Ops::Buffer ? n->buffer : n->realized;
+    if (buf) {
+      auto [it, fresh] = ordinal.emplace(buf.get(), key.inputs.size());
+      if (fresh) key.inputs.push_back(buf);
+      h = hash_mix(hash_mix(0xb0ffe7ull, static_cast<std::size_t>(buf->dtype) << 48 ^ static_cast<std::size_t>(buf->numel)), it->second);
+      h = hash_mix(h, n->local_hash * (n->op == Ops::Buffer ? 0 : 1));  // a realized node keeps its shape
+    } else {
+      h = n->local_hash;
+      for (auto& s : n->src) h = hash_mix(h, self(self, s.get()));
+    }
+    memo.emplace(n, h);
+    return h;
+  };
+  key.hash = visit(visit, root.get());
+  return key;
+}
+
+struct CachedSchedule {
+  KernelProgram program;
+  std::vector<std::size_t> param_inputs;  // params[i + 1] = inputs[param_inputs[i]]
+  std::vector<std::string> notes;
+};
+inline std::unordered_map<std::string, CachedSchedule>& schedule_cache() {
+  static std::unordered_map<std::string, CachedSchedule> cache;
+  return cache;
+}
+inline std::mutex& schedule_mutex() {
+  static std::mutex m;
+  return m;
 }
 
 inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::string& device, RealizeStats& stats) {
@@ -52,16 +106,44 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
   if (node->realized) return node->realized;
   if (debug_level() >= 5) std::cerr << "--- UOps of " << name(node->op) << " ---\n" << to_string(node);
   auto out = std::make_shared<Buffer>(device, node->dtype, node->numel());
-  KernelLowering lowering(node, out, [&](const UOpPtr& n) { return realize_node(n, device, stats); });
-  auto& lowered = lowering.result();
-  for (auto& b : lowered.params)
-    if (b->device != device)
-      throw DeviceError("ctgrad: a kernel on " + device + " reads a buffer on " + b->device + ": move it first with .to(\"" + device + "\")");
   Device& dev = rt::device(device);
-  for (auto& b : lowered.params)
-    if (!dev.supports(b->dtype)) throw DeviceError("ctgrad: device " + device + " does not support dtype " + name(b->dtype));
+  GraphKey key = graph_key(node);
+  const std::string cache_key = device + ":" + std::to_string(key.hash);
+  {
+    std::unique_lock lock(schedule_mutex());
+    if (auto it = schedule_cache().find(cache_key); it != schedule_cache().end()) {
+      const CachedSchedule& hit = it->second;
+      std::vector<std::shared_ptr<Buffer>> params{out};
+      for (auto i : hit.param_inputs) params.push_back(key.inputs.at(i));
+      lock.unlock();
+      check_buffers(params, dev, device);
+      run_kernel(dev, hit.program, params, hit.notes, *node, stats);
+      node->realized = out;
+      return out;
+    }
+  }
+  int sub_kernels = 0;
+  KernelLowering lowering(node, out, [&](const UOpPtr& n) {
+    ++sub_kernels;
+    return realize_node(n, device, stats);
+  });
+  auto& lowered = lowering.result();
+  check_buffers(lowered.params, dev, device);
   KernelProgram program = linearize(lowered);
-  run_kernel(dev, program, lowered.params, lowered, *node, stats);
+  if (sub_kernels == 0) {  // a single-kernel graph: its schedule depends only on its structure
+    CachedSchedule entry{program, {}, lowered.notes};
+    std::unordered_map<const Buffer*, std::size_t> ordinal;
+    for (std::size_t i = 0; i < key.inputs.size(); ++i) ordinal.emplace(key.inputs[i].get(), i);
+    bool complete = true;
+    for (std::size_t i = 1; i < lowered.params.size(); ++i) {
+      auto it = ordinal.find(lowered.params[i].get());
+      complete = complete && it != ordinal.end();
+      if (it != ordinal.end()) entry.param_inputs.push_back(it->second);
+    }
+    std::lock_guard lock(schedule_mutex());
+    if (complete) schedule_cache().emplace(cache_key, std::move(entry));
+  }
+  run_kernel(dev, program, lowered.params, lowered.notes, *node, stats);
   node->realized = out;
   return out;
 }

@@ -48,14 +48,30 @@ constexpr Ops from_kop(KOp op) { return static_cast<Ops>(static_cast<int>(op) - 
 struct UOp;
 using UOpPtr = std::shared_ptr<const UOp>;
 
+// A node's logical shape: rank and dims (what a contiguous View of it would hold, without strides and mask).
+struct NodeShape {
+  std::uint8_t rank = 0;
+  Dims shape{};
+  NodeShape() = default;
+  NodeShape(const View& v) : rank(v.rank), shape(v.shape) {}  // NOLINT: any view's shape is a node shape
+  std::int64_t numel() const {
+    std::int64_t n = 1;
+    for (std::uint8_t d = 0; d < rank; ++d) n *= shape[d];
+    return n;
+  }
+  bool operator==(const NodeShape&) const = default;
+};
+
 // Everything besides op, dtype and sources that distinguishes a node. Unused fields stay zero.
 struct UArg {
   double value = 0;        // Const value; Special/Range bound
   std::int64_t index = 0;  // Param index; Buffer identity
   Ops alu = Ops::Add;      // Reduce/Acc combine op
   std::uint32_t axes = 0;  // Reduce axes as a bit set
-  ViewStack view{};        // View
-  bool operator==(const UArg&) const = default;
+  std::shared_ptr<const ViewStack> view;  // View nodes only (held out of line: a stack is ~1 KiB)
+  bool operator==(const UArg& o) const {
+    return value == o.value && index == o.index && alu == o.alu && axes == o.axes && (view == o.view || (view && o.view && *view == *o.view));
+  }
 };
 
 struct UOp {
@@ -63,9 +79,10 @@ struct UOp {
   DType dtype;
   std::vector<UOpPtr> src;
   UArg arg;
-  View shape;  // the logical shape (rank and dims; as a contiguous View so it is one comparable value)
+  NodeShape shape;  // the logical shape
   std::shared_ptr<Buffer> buffer;  // set for Buffer nodes
-  std::size_t hash = 0;
+  std::size_t hash = 0;        // of everything, sources included
+  std::size_t local_hash = 0;  // of op, dtype, arg and shape only (graph_key combines it with its own source hashes)
 
   // Memoized realization (not part of the node's identity): once computed, consumers load from it.
   mutable std::shared_ptr<Buffer> realized;
@@ -79,21 +96,24 @@ namespace detail {
 
 inline std::size_t hash_mix(std::size_t h, std::size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2)); }
 
-inline std::size_t hash_of(Ops op, DType dtype, const std::vector<UOpPtr>& src, const UArg& arg, const View& shape) {
+inline std::size_t local_hash_of(Ops op, DType dtype, const UArg& arg, const NodeShape& shape) {
   std::size_t h = hash_mix(static_cast<std::size_t>(op), static_cast<std::size_t>(dtype));
-  for (auto& s : src) h = hash_mix(h, s->hash);
   h = hash_mix(h, std::hash<double>{}(arg.value));
   h = hash_mix(h, static_cast<std::size_t>(arg.index));
   h = hash_mix(h, static_cast<std::size_t>(arg.alu) << 32 | arg.axes);
-  if (arg.view.depth) {
-    for (std::uint8_t v = 0; v < arg.view.depth; ++v) {
-      const auto& w = arg.view.views[v];
+  if (arg.view) {
+    for (std::uint8_t v = 0; v < arg.view->depth; ++v) {
+      const auto& w = arg.view->views[v];
       for (std::uint8_t d = 0; d < w.rank; ++d) h = hash_mix(h, static_cast<std::size_t>(w.shape[d] * 31 + w.stride[d] * 7 + w.lo[d] * 3 + w.hi[d]));
       h = hash_mix(h, static_cast<std::size_t>(w.offset));
     }
   }
   for (std::uint8_t d = 0; d < shape.rank; ++d) h = hash_mix(h, static_cast<std::size_t>(shape.shape[d]));
   return hash_mix(h, shape.rank);
+}
+inline std::size_t hash_of(std::size_t local, const std::vector<UOpPtr>& src) {
+  for (auto& s : src) local = hash_mix(local, s->hash);
+  return local;
 }
 
 // The intern table holds weak references: a node lives as long as some tensor or graph holds it.
@@ -117,9 +137,10 @@ inline std::size_t live_uops() {
 }
 
 // The one constructor of UOps: returns the existing node when an equal one is alive.
-inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, const View& shape,
+inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, const NodeShape& shape,
                        std::shared_ptr<Buffer> buffer = nullptr) {
-  const std::size_t h = detail::hash_of(op, dtype, src, arg, shape);
+  const std::size_t local = detail::local_hash_of(op, dtype, arg, shape);
+  const std::size_t h = detail::hash_of(local, src);
   auto& table = detail::uop_table();
   std::lock_guard lock(table.mutex);
   auto [lo, hi] = table.nodes.equal_range(h);
@@ -128,7 +149,7 @@ inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, c
       if (n->op == op && n->dtype == dtype && n->src == src && n->arg == arg && n->shape == shape && n->buffer == buffer) return n;
     }
   }
-  auto* raw = new UOp{op, dtype, std::move(src), arg, shape, std::move(buffer), h, nullptr};
+  auto* raw = new UOp{op, dtype, std::move(src), std::move(arg), shape, std::move(buffer), h, local, nullptr};
   UOpPtr node(raw, [h](const UOp* dead) {
     auto& t = detail::uop_table();
     {
@@ -149,8 +170,10 @@ inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, c
   return node;
 }
 
-inline View shape_of(std::uint8_t rank, const Dims& dims) { return contiguous(rank, dims); }
-inline View scalar_shape() { return contiguous(0, Dims{}); }
+inline const NodeShape& scalar_shape() {
+  static const NodeShape scalar;
+  return scalar;
+}
 
 // A readable dump of a graph (DEBUG=5).
 inline std::string to_string(const UOpPtr& root) {

@@ -145,10 +145,10 @@ constexpr MaybeView merge(const View& lower, const View& upper) {
     const detail::Projection p = detail::project(lower, shrink(boxed, boxed.lo, boxed.hi));
     if (p.kind == detail::Projection::kFailed) return {false, View{}};
     if (p.kind == detail::Projection::kMerged) return {true, pad(p.view, boxed.lo, pad_after)};
-    for (int d = 0; d < boxed.rank; ++d) {  // p.lo/p.hi are in the shrunk box's coordinates
-      const std::int64_t new_lo = boxed.lo[d] + p.lo[d], new_hi = boxed.lo[d] + p.hi[d];
-      boxed.lo[d] = new_lo;
-      boxed.hi[d] = new_hi > new_lo ? new_hi : new_lo;
+    for (int d = 0; d < boxed.rank; ++d) {  // p.lo/p.hi only narrow [0, box size) of the shrunk box
+      const bool empty = p.hi[d] <= p.lo[d];
+      boxed.hi[d] = boxed.lo[d] + (empty ? 0 : p.hi[d]);
+      boxed.lo[d] += empty ? 0 : p.lo[d];
     }
     boxed = canonicalize(boxed);
   }

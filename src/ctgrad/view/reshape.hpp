@@ -9,31 +9,31 @@ namespace detail {
 
 // A maximal run of old dims whose elements sit at stride * (flat index within the run), for the valid elements.
 // `real` is the inner part of the run that actually moves: new dims beyond it are broadcast (stride 0).
-struct StrideBlock {
+struct StrideRun {
   std::int64_t size = 0, stride = 0, real = 0;
 };
-struct StrideBlocks {
+struct StrideRuns {
   int count = 0;
-  std::array<StrideBlock, kMaxRank> block{};
+  std::array<StrideRun, kMaxRank> run{};
 };
 
 // Groups dims from the outside in: size-1 dims vanish; a dim joins the run before it when the strides chain
 // (outer stride == size * inner stride, stride-0 runs included) or when the previous dim admits one index only.
 // (3,2,4):(4,12,1) -> three runs; (2,3,4):(0,0,1) -> (6 : 0) and (4 : 1).
-constexpr StrideBlocks stride_blocks(const View& v) {
-  StrideBlocks out;
+constexpr StrideRuns stride_runs(const View& v) {
+  StrideRuns out;
   bool join_next = false;
   for (int d = 0; d < v.rank; ++d) {
     const std::int64_t s = v.shape[d], st = v.stride[d];
     if (out.count == 0) {
-      out.block[0] = {s, st, st != 0 ? s : 0};
+      out.run[0] = {s, st, st != 0 ? s : 0};
       out.count = 1;
     } else if (s != 1) {
-      StrideBlock& last = out.block[static_cast<std::size_t>(out.count - 1)];
+      StrideRun& last = out.run[static_cast<std::size_t>(out.count - 1)];
       if (join_next || last.stride == s * st) {
         last = {last.size * s, st, join_next ? s : last.real * s};
       } else {
-        out.block[static_cast<std::size_t>(out.count++)] = {s, st, s};
+        out.run[static_cast<std::size_t>(out.count++)] = {s, st, s};
       }
     } else {
       continue;  // a size-1 dim leaves join_next as it was
@@ -47,11 +47,11 @@ constexpr StrideBlocks stride_blocks(const View& v) {
 // run_stride * (product of the new dims inside it so far); a new dim that straddles two runs fails.
 // (1,4) expanded to (3,4) = (3,4):(0,1): to (3,2,2) -> (0,2,1); to (12,) fails.
 constexpr bool reshape_strides(const View& v, int new_rank, const Dims& new_shape, Dims& out) {
-  const StrideBlocks runs = stride_blocks(v);
+  const StrideRuns runs = stride_runs(v);
   out = Dims{};
   int n = new_rank - 1;
   for (int r = runs.count - 1; r >= 0; --r) {
-    auto [size, stride, real] = runs.block[static_cast<std::size_t>(r)];
+    auto [size, stride, real] = runs.run[static_cast<std::size_t>(r)];
     std::int64_t acc = 1;
     while (acc < size) {
       if (n < 0) return false;

@@ -23,7 +23,7 @@ struct ViewStack {
 constexpr ViewStack stack_of(const View& v) {
   ViewStack s;
   s.depth = 1;
-  s.views[0] = v;
+  s.views[0] = canonicalize(v);
   return s;
 }
 
@@ -52,24 +52,20 @@ constexpr ViewStack with_top(ViewStack s, const View& top) {
 // The stack-level movement ops: the view-level op on the top view, then simplify.
 constexpr ViewStack permute(const ViewStack& s, const Dims& order) { return detail::with_top(s, permute(s.top(), order)); }
 constexpr ViewStack expand(const ViewStack& s, const Dims& new_shape) { return detail::with_top(s, expand(s.top(), new_shape)); }
-constexpr ViewStack pad(const ViewStack& s, const Dims& before, const Dims& after) {
-  return detail::with_top(s, pad(s.top(), before, after));
-}
-constexpr ViewStack shrink(const ViewStack& s, const Dims& begin, const Dims& end) {
-  return detail::with_top(s, shrink(s.top(), begin, end));
-}
-constexpr ViewStack flip(const ViewStack& s, const std::array<bool, kMaxRank>& axes) {
-  return detail::with_top(s, flip(s.top(), axes));
-}
+constexpr ViewStack pad(const ViewStack& s, const Dims& before, const Dims& after) { return detail::with_top(s, pad(s.top(), before, after)); }
+constexpr ViewStack shrink(const ViewStack& s, const Dims& begin, const Dims& end) { return detail::with_top(s, shrink(s.top(), begin, end)); }
+constexpr ViewStack flip(const ViewStack& s, const std::array<bool, kMaxRank>& axes) { return detail::with_top(s, flip(s.top(), axes)); }
 
 // Reshape the top view, or push a fresh contiguous view of new_shape over it when one view cannot express it.
 // (2,3,4) permute {1,0,2} then reshape (6,4) -> [(3,2,4):(4,12,1), (6,4) contiguous]. Throws std::logic_error
 // (a compile error in constant evaluation) when the stack would exceed kMaxViews.
 constexpr ViewStack reshape(const ViewStack& s, std::uint8_t new_rank, const Dims& new_shape) {
   if (const MaybeView r = reshape(s.top(), new_rank, new_shape); r.ok) return detail::with_top(s, r.view);
+  const View fresh = contiguous(new_rank, new_shape);
+  if (const MaybeView m = merge(s.top(), fresh); m.ok) return detail::with_top(s, m.view);  // no slot needed
   detail::expects(s.depth < kMaxViews, "ctgrad::reshape: the view stack is full (kMaxViews views); realize the tensor first");
   ViewStack pushed = s;
-  pushed.views[pushed.depth++] = contiguous(new_rank, new_shape);
+  pushed.views[pushed.depth++] = fresh;
   return detail::simplify(pushed);
 }
 

@@ -100,7 +100,16 @@ constexpr bool View::masked() const {
 }
 
 // Row-major strides over the whole shape, offset 0, no mask: the view of a fresh buffer.
-constexpr bool View::contiguous() const { return *this == ctgrad::contiguous(rank, shape); }
+constexpr bool View::contiguous() const {
+  if (offset != 0) return false;
+  if (numel() == 0) return *this == ctgrad::contiguous(rank, shape);  // zero-size views canonicalize to strides 0
+  std::int64_t step = 1;
+  for (int d = rank - 1; d >= 0; --d) {
+    if (lo[d] != 0 || hi[d] != shape[d] || stride[d] != (shape[d] == 1 ? 0 : step)) return false;
+    step *= shape[d];
+  }
+  return true;
+}
 
 namespace detail {
 // True for the canonical all-invalid view (nothing valid, though the shape is not empty).

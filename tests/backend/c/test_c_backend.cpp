@@ -330,6 +330,16 @@ BOOST_AUTO_TEST_CASE(signed_min_divided_by_minus_one_wraps) {  // traps in plain
   }
 }
 
+BOOST_AUTO_TEST_CASE(index_derived_data_wraps) {  // an LCG hash of g: overflowing int32 arithmetic that is not an index
+  Builder b("index_hash", 3000);
+  int out = b.param(DType::Int32, 3000), g = b.gidx();
+  int hash = b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(1103515245)), b.idx(12345));
+  b.store(out, g, b.op(KOp::Xor, hash, b.op(KOp::Mul, hash, b.idx(40503))));  // products stay below 2^53
+  auto p = b.done();
+  BOOST_TEST(c_device().render(p).find("(uint32_t)") != std::string::npos);
+  check(p, 0);
+}
+
 BOOST_AUTO_TEST_CASE(bool_ops) {
   const KOp ops[] = {KOp::And, KOp::Or, KOp::Xor, KOp::Max, KOp::Add, KOp::Mul, KOp::CmpNe, KOp::CmpLt, KOp::Where};
   auto p = many_ops("bool_ops", DType::Bool, DType::Bool, std::size(ops), 64, [&](Builder& b, std::size_t k, int a, int c) {
@@ -367,6 +377,20 @@ BOOST_AUTO_TEST_CASE(half_and_bfloat16_compute) {  // load -> f32 -> compute -> 
     int h = b.op(KOp::Sqrt, b.op(KOp::Add, b.op(KOp::Mul, x, x), b.fconst(d, 0.5)));
     b.store(out, b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(2)), b.idx(1)), h);
     check(b.done());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(half_arithmetic_rounds_every_op) {  // interpret() does not round, so the expectation is explicit
+  for (DType d : {DType::Half, DType::BFloat16}) {
+    Builder b(std::string("half_rounding_") + rt::name(d), 2);
+    int out = b.param(DType::Float32, 2), x = b.param(d, 2), y = b.param(d, 2), g = b.gidx();
+    int a = b.load(x, g);
+    b.store(out, g, b.cast(DType::Float32, b.op(KOp::Sub, b.op(KOp::Add, a, b.load(y, g)), a)));
+    const double ulp = d == DType::Half ? 0x1p-10 : 0x1p-7;
+    // 1 + ulp/2 ties to even (1), 1 + 3ulp/2 ties up to 1 + 2ulp
+    auto got = run_on_device(b.done(), {{0, 0}, {1, 1}, {ulp / 2, 1.5 * ulp}});
+    BOOST_TEST(got[0][0] == 0.0);
+    BOOST_TEST(got[0][1] == 2 * ulp);
   }
 }
 
@@ -508,7 +532,8 @@ BOOST_AUTO_TEST_CASE(missing_compiler_is_a_device_error_with_advice) {
 }
 
 BOOST_AUTO_TEST_CASE(compiler_and_renderer_failures_are_compile_errors) {
-  auto p = many_ops("broken_kernel", DType::Float32, DType::Float32, 1, 4, [](Builder& b, std::size_t, int a, int c) { return b.op(KOp::Add, a, c); });
+  auto p = many_ops("broken_kernel", DType::Float32, DType::Float32, 1, 4,
+                    [](Builder& b, std::size_t, int a, int c) { return b.op(KOp::Add, a, c); });
   auto& dev = c_device();
   BOOST_CHECK_EXCEPTION(dev.compile("void broken_kernel(void) { return 1 +; }", p), ctgrad::CompileError, [](const ctgrad::CompileError& e) {
     std::string m = e.what();
@@ -579,6 +604,13 @@ BOOST_AUTO_TEST_CASE(elementwise_chain_bandwidth_and_compile_time) {
   auto* src = static_cast<rt::HostBuffer*>(da.get())->data;
   auto* dst = static_cast<rt::HostBuffer*>(dout.get())->data;
   const double memcpy_s = best([&] { std::memcpy(dst, src, bytes); });  // 2 streams, vs the kernel's 3
+  auto& pool = rt::ThreadPool::instance();
+  const double pooled_memcpy_s = best([&] {
+    pool.run(pool.size(), [&](std::size_t c) {
+      const std::size_t lo = bytes * c / pool.size(), hi = bytes * (c + 1) / pool.size();
+      std::memcpy(static_cast<char*>(dst) + lo, static_cast<const char*>(src) + lo, hi - lo);
+    });
+  });
   kernel->run(bufs, p);
   dev.copy_out(hout.data(), *dout, bytes);
   std::size_t bad = 0;
@@ -601,10 +633,11 @@ BOOST_AUTO_TEST_CASE(elementwise_chain_bandwidth_and_compile_time) {
   }
   std::sort(compile_s.begin(), compile_s.end());
   const double gb = 1e-9;
-  std::printf("\nC device, out[g] = max(a*b+1,0)*0.5-a over 2^24 floats (%u threads in the pool)\n", unsigned(rt::ThreadPool::instance().size()));
+  std::printf("\nC device, out[g] = max(a*b+1,0)*0.5-a over 2^24 floats (%u threads in the pool)\n", unsigned(pool.size()));
   std::printf("  %-28s %9s %10s\n", "", "ms", "GB/s");
   std::printf("  %-28s %9.2f %10.1f\n", "kernel, pooled (3 streams)", kernel_s * 1e3, 3 * double(bytes) * gb / kernel_s);
   std::printf("  %-28s %9.2f %10.1f\n", "kernel, 1 thread (3 streams)", single_s * 1e3, 3 * double(bytes) * gb / single_s);
+  std::printf("  %-28s %9.2f %10.1f\n", "memcpy, pooled (2 streams)", pooled_memcpy_s * 1e3, 2 * double(bytes) * gb / pooled_memcpy_s);
   std::printf("  %-28s %9.2f %10.1f\n", "memcpy, 1 thread (2 streams)", memcpy_s * 1e3, 2 * double(bytes) * gb / memcpy_s);
   std::printf("  median compile time of a small kernel: %.1f ms\n", compile_s[compile_s.size() / 2] * 1e3);
 }

@@ -108,7 +108,7 @@ inline std::string cpu_description() {
     if (flags.empty() && (line.starts_with("flags") || line.starts_with("Features"))) flags = value();
   }
   std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char ch : flags) h = (h ^ ch) * 0x100000001b3ull;
+  for (char ch : flags) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ull;
   std::ostringstream out;
   out << arch << model << " features:" << std::hex << h;
   return out.str();

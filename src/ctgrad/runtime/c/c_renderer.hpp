@@ -295,16 +295,17 @@ class Renderer {
     const bool is_signed = !is_unsigned(in.dtype);
     const std::string a = v(i, 0), b = is_binary(in.op) ? v(i, 1) : "";
     auto wrapping = [&](const char* op) {
-      return t + "(" + a + op + b + ")";
+      return index_math ? t + "(" + a + op + b + ")" : t + "(" + u + a + op + u + b + ")";
     };
+    const std::string quotient = t + "(" + a + " / " + b + ")", remainder = t + "(" + a + " % " + b + ")";
     switch (in.op) {
       case KOp::Neg: return index_math ? t + "(-" + a + ")" : t + "(0u - " + u + a + ")";
       case KOp::Add: return wrapping(" + ");
       case KOp::Sub: return wrapping(" - ");
       case KOp::Mul: return wrapping(" * ");
       // MIN / -1 and MIN % -1 trap on x86; interpret() wraps them
-      case KOp::IDiv: return is_signed ? "(" + b + " == -1 ? " + t + "(0u - " + u + a + ") : " + t + "(" + a + " / " + b + "))" : t + "(" + a + " / " + b + ")";
-      case KOp::Mod: return is_signed ? "(" + b + " == -1 ? " + t + "0 : " + t + "(" + a + " % " + b + "))" : t + "(" + a + " % " + b + ")";
+      case KOp::IDiv: return is_signed ? "(" + b + " == -1 ? " + t + "(0u - " + u + a + ") : " + quotient + ")" : quotient;
+      case KOp::Mod: return is_signed ? "(" + b + " == -1 ? " + t + "0 : " + remainder + ")" : remainder;
       case KOp::Max: return "(" + a + " > " + b + " ? " + a + " : " + b + ")";
       case KOp::And: return t + "(" + a + " & " + b + ")";
       case KOp::Or: return t + "(" + a + " | " + b + ")";

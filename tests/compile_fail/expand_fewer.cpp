@@ -1,0 +1,9 @@
+// expected-error: ctgrad::expand: cannot expand (1,3) to (3) (only size-1 dims can grow)
+// expected-error-fixed: ctgrad::expand: only size-1 dims can grow
+#include "ctgrad/ctgrad.hpp"
+
+void use() {
+  auto t = ctgrad::Tensor<float, 1, 3>::ones();
+  auto e = t.expand<3>();
+  (void)e;
+}

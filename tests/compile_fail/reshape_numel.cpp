@@ -1,0 +1,9 @@
+// expected-error: ctgrad::reshape: element counts differ: (2,3) (6) -> (4,2) (8)
+// expected-error-fixed: ctgrad::reshape: element counts differ
+#include "ctgrad/ctgrad.hpp"
+
+void use() {
+  auto t = ctgrad::Tensor<float, 2, 3>::ones();
+  auto r = t.reshape<4, 2>();
+  (void)r;
+}

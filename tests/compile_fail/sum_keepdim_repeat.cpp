@@ -1,0 +1,9 @@
+// expected-error: ctgrad::sum: axes (1,1) out of range or repeated for (2,3)
+// expected-error-fixed: ctgrad: reduction axis out of range or repeated
+#include "ctgrad/ctgrad.hpp"
+
+void use() {
+  auto t = ctgrad::Tensor<float, 2, 3>::ones();
+  auto s = t.sum<1, 1>(ctgrad::keepdim);
+  (void)s;
+}
