@@ -1,6 +1,7 @@
-// CUDA backend bandwidth: the elementwise kernel out[g] = max(a*b + 1, 0) * 0.5 - a over 2^28 floats against a
-// device-to-device cuMemcpyDtoD of the same bytes, timed with CUDA events in the same run; also a row sum (4096
-// rows of 65536 floats) rendered both ways (block per output and thread per output). Prints one table.
+// CUDA backend bandwidth: the elementwise kernel out[g] = max(a*b + 1, 0) * 0.5 - a over 2^28 floats (as rendered by
+// default, and with one output per thread) against a device-to-device cuMemcpyDtoD of the same bytes, timed with
+// CUDA events in the same run; also a row sum (4096 rows of 65536 floats) rendered both ways (block per output and
+// thread per output). Prints one table.
 // usage: bench_ptx_elementwise [log2 elements = 28]. Exits 77 (skipped) when no CUDA device is available.
 #include <algorithm>
 #include <cmath>
@@ -81,8 +82,8 @@ double best_ms(cuda::CudaDevice& dev, const std::function<void()>& fn, int reps 
   return best;
 }
 
-std::unique_ptr<CompiledKernel> build(cuda::CudaDevice& dev, const KernelProgram& p, bool block_reduce) {
-  return dev.load(dev.compile(ptx::render(p, {.block_reduce = block_reduce}), p), p);
+std::unique_ptr<CompiledKernel> build(cuda::CudaDevice& dev, const KernelProgram& p, ptx::RenderOptions options) {
+  return dev.load(dev.compile(ptx::render(p, options), p), p);
 }
 
 void row(const char* what, double bytes, double ms, double reference_gbs) {
@@ -114,8 +115,10 @@ int main(int argc, char** argv) {
     dev->copy_in(*db, b.data(), bytes);
 
     const KernelProgram ew = elementwise(n);
-    auto kernel = build(*dev, ew, true);
+    auto one_each = build(*dev, ew, {.several_per_thread = false});
     DeviceBuffer* ew_bufs[] = {dout.get(), da.get(), db.get()};
+    const double one_each_ms = best_ms(*dev, [&] { one_each->run(ew_bufs, ew); });
+    auto kernel = build(*dev, ew, {});  // the default: several outputs per thread at this size
     const double ew_ms = best_ms(*dev, [&] { kernel->run(ew_bufs, ew); });
     std::vector<float> out(a.size());
     dev->copy_out(out.data(), *dout, bytes);
@@ -132,16 +135,18 @@ int main(int argc, char** argv) {
 
     const std::int64_t cols = 65536, rows = n / cols;
     const KernelProgram rs = row_sum(rows, cols);
-    auto by_block = build(*dev, rs, true), by_thread = build(*dev, rs, false);
+    auto by_block = build(*dev, rs, {}), by_thread = build(*dev, rs, {.block_reduce = false});
     DeviceBuffer* rs_bufs[] = {dout.get(), da.get()};
     const double block_ms = best_ms(*dev, [&] { by_block->run(rs_bufs, rs); });
-    const double thread_ms = best_ms(*dev, [&] { by_thread->run(rs_bufs, rs); }, 3);
+    const double thread_ms = best_ms(
+        *dev, [&] { by_thread->run(rs_bufs, rs); }, 3);
 
     const double copy_gbs = 2.0 * static_cast<double>(bytes) / copy_ms / 1e6;
     std::printf("CUDA device: %s, n = 2^%d floats; GB/s counts bytes read + written; ratio vs cuMemcpyDtoD\n", dev->gpu_name().c_str(), log2n);
     std::printf("| %-44s | %11s | %11s | %12s | %6s |\n", "kernel", "bytes", "best time", "bandwidth", "ratio");
     row("cuMemcpyDtoD (read n + write n floats)", 2.0 * static_cast<double>(bytes), copy_ms, copy_gbs);
-    row("out = max(a*b+1,0)*0.5-a (3 n floats)", 3.0 * static_cast<double>(bytes), ew_ms, copy_gbs);
+    row("out = max(a*b+1,0)*0.5-a, 4 per thread", 3.0 * static_cast<double>(bytes), ew_ms, copy_gbs);
+    row("out = max(a*b+1,0)*0.5-a, 1 per thread", 3.0 * static_cast<double>(bytes), one_each_ms, copy_gbs);
     char label[64];
     std::snprintf(label, sizeof label, "row sum %lldx%lld, block per row", static_cast<long long>(rows), static_cast<long long>(cols));
     row(label, static_cast<double>(bytes), block_ms, copy_gbs);

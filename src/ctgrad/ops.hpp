@@ -288,23 +288,25 @@ auto matmul_impl(const Tensor<A, DA...>& a, const Tensor<B, DB...>& b) {
         CTGRAD_STATIC_CHECK(batch_ok, "ctgrad::matmul: batch dims cannot broadcast",
                             detail::Message{} << "ctgrad::matmul: batch dims cannot broadcast: " << sa << " @ " << sb);
         if constexpr (batch_ok) {
+          // Broadcast the batch dims, flatten them to one dim NB, and compute (NB, M, 1, K) * (NB, 1, N, K) summed over K:
+          // the intermediate has rank 4 whatever the operands' rank.
           constexpr std::size_t M = sa[RA - 2], K = sa[RA - 1], N = sb[RB - 1];
-          // a: (..., M, 1, K); b: (..., 1, N, K) after swapping its last two axes; multiply and sum over K.
-          constexpr auto a3 = [&] {
-            std::array<std::size_t, RA + 1> x{};
-            for (std::size_t i = 0; i + 2 < RA; ++i) x[i] = sa[i];
-            x[RA - 2] = M, x[RA - 1] = 1, x[RA] = K;
-            return x;
-          }();
-          constexpr auto b3 = [&] {
-            std::array<std::size_t, RB + 1> x{};
-            for (std::size_t i = 0; i + 2 < RB; ++i) x[i] = sb[i];
-            x[RB - 2] = 1, x[RB - 1] = N, x[RB] = K;
-            return x;
-          }();
-          auto bt = b.template transpose<RB - 2, RB - 1>();
-          auto prod = a.template reshape_as<a3>() * bt.template reshape_as<b3>();
-          return prod.template sum<decltype(prod)::ndim - 1>();
+          constexpr auto batch = shape::broadcast(batch_a, batch_b);
+          constexpr std::size_t NB = shape::numel(batch);
+          constexpr auto with_tail = [](const auto& head, std::size_t x, std::size_t y) {
+            std::array<std::size_t, std::tuple_size_v<std::remove_cvref_t<decltype(head)>> + 2> out{};
+            for (std::size_t i = 0; i < head.size(); ++i) out[i] = head[i];
+            out[head.size()] = x, out[head.size() + 1] = y;
+            return out;
+          };
+          constexpr auto a_full = with_tail(batch, M, K);
+          constexpr auto b_full = with_tail(batch, K, N);
+          constexpr auto out_shape = with_tail(batch, M, N);
+          constexpr std::array<std::size_t, 4> a4{NB, M, 1, K}, b4{NB, 1, N, K};
+          constexpr std::array<std::size_t, 3> b3{NB, K, N};
+          auto a_b = a.template expand_to<a_full>().template reshape_as<a4>();
+          auto b_b = b.template expand_to<b_full>().template reshape_as<b3>().template transpose<1, 2>().template reshape_as<b4>();
+          return (a_b * b_b).template sum<3>().template reshape_as<out_shape>();
         }
       }
     }

@@ -365,12 +365,15 @@ class Tensor {
 
   template <class Out>
   Out with_view(const ViewStack& v) const {
-    if constexpr (Out::ndim > kMaxRank) return Out{};  // Out's own check has reported the rank; no cascade
-    Out out;
-    out.base_ = base_;
-    out.view_ = v;
-    out.device_ = device_;
-    return out;
+    if constexpr (Out::ndim > kMaxRank) {
+      return Out{};  // Out's own check has reported the rank; no cascade
+    } else {
+      Out out;
+      out.base_ = base_;
+      out.view_ = v;
+      out.device_ = device_;
+      return out;
+    }
   }
   template <auto To>
   auto reshape_to() const {

@@ -183,8 +183,11 @@ class KernelLowering {
     }
     result_.index_dtype = extent < (std::int64_t{1} << 30) ? DType::Int32 : DType::Int64;
     if (debug_level() >= 3) result_.notes.push_back(std::string("index ") + name(result_.index_dtype));
-    gidx_ = make_uop(Ops::Special, result_.index_dtype, {}, UArg{static_cast<double>(result_.global_size)}, scalar_shape());
-    ridx_ = make_uop(Ops::Range, result_.index_dtype, {}, UArg{static_cast<double>(result_.reduce_size)}, scalar_shape());
+    UArg g, r;
+    g.value = static_cast<double>(result_.global_size);
+    r.value = static_cast<double>(result_.reduce_size);
+    gidx_ = make_uop(Ops::Special, result_.index_dtype, {}, g, scalar_shape());
+    ridx_ = make_uop(Ops::Range, result_.index_dtype, {}, r, scalar_shape());
   }
 
   // -- 4. the kernel AST --
