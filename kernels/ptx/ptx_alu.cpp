@@ -53,14 +53,22 @@ std::string sticky(PtxWriter& w, const std::string& truncated, const std::string
 std::string arith_opcode(KOp op, DType d) {
   const bool fl = is_float(d);
   switch (op) {
-    case KOp::Add: return fl ? "add.rn" : "add";
-    case KOp::Sub: return fl ? "sub.rn" : "sub";
-    case KOp::Mul: return fl ? "mul.rn" : "mul.lo";
-    case KOp::Div: return fl ? "div.rn" : "";
-    case KOp::IDiv: return fl ? "" : "div";
-    case KOp::Mod: return fl ? "" : "rem";
-    case KOp::Max: return "max";
-    default: return "";
+    case KOp::Add:
+      return fl ? "add.rn" : "add";
+    case KOp::Sub:
+      return fl ? "sub.rn" : "sub";
+    case KOp::Mul:
+      return fl ? "mul.rn" : "mul.lo";
+    case KOp::Div:
+      return fl ? "div.rn" : "";
+    case KOp::IDiv:
+      return fl ? "" : "div";
+    case KOp::Mod:
+      return fl ? "" : "rem";
+    case KOp::Max:
+      return "max";
+    default:
+      return "";
   }
 }
 
@@ -84,10 +92,18 @@ std::string emit_compare(PtxWriter& w, KOp op, DType d, const std::string& a, co
 
 std::string emit_bool_binary(PtxWriter& w, KOp op, const std::string& a, const std::string& b) {
   switch (op) {
-    case KOp::And: case KOp::Mul: return op2(w, Reg::Pred, "and.pred", a, b);
-    case KOp::Or: case KOp::Add: case KOp::Max: return op2(w, Reg::Pred, "or.pred", a, b);
-    case KOp::Xor: case KOp::Sub: return op2(w, Reg::Pred, "xor.pred", a, b);
-    default: unsupported(op, DType::Bool);
+    case KOp::And:
+    case KOp::Mul:
+      return op2(w, Reg::Pred, "and.pred", a, b);
+    case KOp::Or:
+    case KOp::Add:
+    case KOp::Max:
+      return op2(w, Reg::Pred, "or.pred", a, b);
+    case KOp::Xor:
+    case KOp::Sub:
+      return op2(w, Reg::Pred, "xor.pred", a, b);
+    default:
+      unsupported(op, DType::Bool);
   }
 }
 
@@ -139,13 +155,20 @@ std::string float_to_int(PtxWriter& w, DType from, DType to, const std::string& 
 
 std::string narrow(PtxWriter& w, const std::string& r, DType d) {
   switch (d) {
-    case DType::Int8: return op1(w, Reg::B32, "cvt.s32.s8", r);
-    case DType::Int16: return op1(w, Reg::B32, "cvt.s32.s16", r);
-    case DType::UInt8: return op2(w, Reg::B32, "and.b32", r, "255");
-    case DType::UInt16: return op2(w, Reg::B32, "and.b32", r, "65535");
-    case DType::Half: return op1(w, Reg::F32, "cvt.f32.f16", op1(w, Reg::B16, "cvt.rn.f16.f32", r));
-    case DType::BFloat16: return round_bf16(w, r);
-    default: return r;
+    case DType::Int8:
+      return op1(w, Reg::B32, "cvt.s32.s8", r);
+    case DType::Int16:
+      return op1(w, Reg::B32, "cvt.s32.s16", r);
+    case DType::UInt8:
+      return op2(w, Reg::B32, "and.b32", r, "255");
+    case DType::UInt16:
+      return op2(w, Reg::B32, "and.b32", r, "65535");
+    case DType::Half:
+      return op1(w, Reg::F32, "cvt.f32.f16", op1(w, Reg::B16, "cvt.rn.f16.f32", r));
+    case DType::BFloat16:
+      return round_bf16(w, r);
+    default:
+      return r;
   }
 }
 
@@ -156,16 +179,27 @@ std::string emit_const(PtxWriter& w, DType d, std::int64_t iarg, double farg) {
       w.ins("mov.b32", {t, iarg != 0 ? "1" : "0"});
       return op2(w, Reg::Pred, "setp.ne.u32", t, "0");
     }
-    case DType::Float32: return op1(w, Reg::F32, "mov.f32", f32_imm(static_cast<float>(farg)));
-    case DType::Float64: return op1(w, Reg::F64, "mov.f64", f64_imm(farg));
-    case DType::Half: case DType::BFloat16:  // rounded once, from the exact double
+    case DType::Float32:
+      return op1(w, Reg::F32, "mov.f32", f32_imm(static_cast<float>(farg)));
+    case DType::Float64:
+      return op1(w, Reg::F64, "mov.f64", f64_imm(farg));
+    case DType::Half:
+    case DType::BFloat16:  // rounded once, from the exact double
       return f64_to_f32_class(w, d, op1(w, Reg::F64, "mov.f64", f64_imm(farg)));
-    case DType::Int64: case DType::UInt64: return op1(w, Reg::B64, "mov.b64", b64_imm(static_cast<std::uint64_t>(iarg)));
-    case DType::Int8: return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint32_t>(static_cast<std::int8_t>(iarg))));
-    case DType::Int16: return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint32_t>(static_cast<std::int16_t>(iarg))));
-    case DType::UInt8: return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint8_t>(iarg)));
-    case DType::UInt16: return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint16_t>(iarg)));
-    case DType::Int32: case DType::UInt32: return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint32_t>(iarg)));
+    case DType::Int64:
+    case DType::UInt64:
+      return op1(w, Reg::B64, "mov.b64", b64_imm(static_cast<std::uint64_t>(iarg)));
+    case DType::Int8:
+      return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint32_t>(static_cast<std::int8_t>(iarg))));
+    case DType::Int16:
+      return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint32_t>(static_cast<std::int16_t>(iarg))));
+    case DType::UInt8:
+      return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint8_t>(iarg)));
+    case DType::UInt16:
+      return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint16_t>(iarg)));
+    case DType::Int32:
+    case DType::UInt32:
+      return op1(w, Reg::B32, "mov.b32", b32_imm(static_cast<std::uint32_t>(iarg)));
   }
   unsupported(KOp::Const, d);
 }
@@ -180,22 +214,39 @@ std::string emit_unary(PtxWriter& w, KOp op, DType d, const std::string& a) {
   if (!is_float(d)) unsupported(op, d);
   if (kind == Reg::F64) {
     switch (op) {
-      case KOp::Exp2: return exp2_f64(w, a);
-      case KOp::Log2: return log2_f64(w, a);
-      case KOp::Sin: return sin_f64(w, a);
-      case KOp::Sqrt: return op1(w, kind, "sqrt.rn.f64", a);
-      case KOp::Recip: return op1(w, kind, "rcp.rn.f64", a);
-      default: unsupported(op, d);
+      case KOp::Exp2:
+        return exp2_f64(w, a);
+      case KOp::Log2:
+        return log2_f64(w, a);
+      case KOp::Sin:
+        return sin_f64(w, a);
+      case KOp::Sqrt:
+        return op1(w, kind, "sqrt.rn.f64", a);
+      case KOp::Recip:
+        return op1(w, kind, "rcp.rn.f64", a);
+      default:
+        unsupported(op, d);
     }
   }
   std::string r;
   switch (op) {
-    case KOp::Exp2: r = op1(w, kind, "ex2.approx.f32", a); break;
-    case KOp::Log2: r = op1(w, kind, "lg2.approx.f32", a); break;
-    case KOp::Sin: r = sin_f32(w, a); break;
-    case KOp::Sqrt: r = op1(w, kind, "sqrt.rn.f32", a); break;
-    case KOp::Recip: r = op1(w, kind, "rcp.rn.f32", a); break;
-    default: unsupported(op, d);
+    case KOp::Exp2:
+      r = op1(w, kind, "ex2.approx.f32", a);
+      break;
+    case KOp::Log2:
+      r = op1(w, kind, "lg2.approx.f32", a);
+      break;
+    case KOp::Sin:
+      r = sin_f32(w, a);
+      break;
+    case KOp::Sqrt:
+      r = op1(w, kind, "sqrt.rn.f32", a);
+      break;
+    case KOp::Recip:
+      r = op1(w, kind, "rcp.rn.f32", a);
+      break;
+    default:
+      unsupported(op, d);
   }
   return narrow(w, r, d);
 }
@@ -236,9 +287,12 @@ std::string emit_cast(PtxWriter& w, DType from, DType to, const std::string& a) 
   }
   if (from == DType::Bool) {
     std::string out = w.reg(dst);
-    if (dst == Reg::F32) w.ins("selp.f32", {out, "0f3F800000", "0f00000000", a});
-    else if (dst == Reg::F64) w.ins("selp.f64", {out, "0d3FF0000000000000", "0d0000000000000000", a});
-    else w.ins(std::string("selp") + move_type(to), {out, "1", "0", a});
+    if (dst == Reg::F32)
+      w.ins("selp.f32", {out, "0f3F800000", "0f00000000", a});
+    else if (dst == Reg::F64)
+      w.ins("selp.f64", {out, "0d3FF0000000000000", "0d0000000000000000", a});
+    else
+      w.ins(std::string("selp") + move_type(to), {out, "1", "0", a});
     return out;
   }
   if (!is_float(from) && !is_float(to)) return int_to_int(w, from, to, a);

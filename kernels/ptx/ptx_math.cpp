@@ -53,10 +53,10 @@ std::string exp2_f64(PtxWriter& w, const std::string& x) {
   w.ins("cvt.rni.f64.f64", {n, t});
   w.ins("sub.rn.f64", {f, t, n});  // exact, in [-1/2, 1/2]
   // c_k = ln(2)^k / k!
-  std::string p = horner_f64(w, f, {0x1.0000000000000p+0, 0x1.62e42fefa39efp-1, 0x1.ebfbdff82c58fp-3, 0x1.c6b08d704a0c0p-5,
-                                    0x1.3b2ab6fba4e77p-7, 0x1.5d87fe78a6731p-10, 0x1.430912f86c787p-13, 0x1.ffcbfc588b0c7p-17,
-                                    0x1.62c0223a5c824p-20, 0x1.b5253d395e7c4p-24, 0x1.e4cf5158b8ecap-28, 0x1.e8cac7351bb25p-32,
-                                    0x1.c3bd650fc2986p-36, 0x1.816193166d0f9p-40, 0x1.314964d5878a9p-44});
+  std::string p = horner_f64(w, f,
+                             {0x1.0000000000000p+0, 0x1.62e42fefa39efp-1, 0x1.ebfbdff82c58fp-3, 0x1.c6b08d704a0c0p-5, 0x1.3b2ab6fba4e77p-7,
+                              0x1.5d87fe78a6731p-10, 0x1.430912f86c787p-13, 0x1.ffcbfc588b0c7p-17, 0x1.62c0223a5c824p-20, 0x1.b5253d395e7c4p-24,
+                              0x1.e4cf5158b8ecap-28, 0x1.e8cac7351bb25p-32, 0x1.c3bd650fc2986p-36, 0x1.816193166d0f9p-40, 0x1.314964d5878a9p-44});
   // 2^n in two normal factors, so a subnormal result is rounded only by the last multiply.
   std::string ni = w.reg(Reg::B32), n1 = w.reg(Reg::B32), n2 = w.reg(Reg::B32), r = w.reg(Reg::F64);
   w.ins("cvt.rzi.s32.f64", {ni, n});
@@ -99,9 +99,10 @@ std::string log2_f64(PtxWriter& w, const std::string& x) {
   w.ins("add.rn.f64", {den, m, f64_imm(1.0)});
   w.ins("div.rn.f64", {s, num, den});
   w.ins("mul.rn.f64", {s2, s, s});
-  std::string q = horner_f64(w, s2, {0x1.0000000000000p+1, 0x1.5555555555555p-1, 0x1.999999999999ap-2, 0x1.2492492492492p-2,
-                                     0x1.c71c71c71c71cp-3, 0x1.745d1745d1746p-3, 0x1.3b13b13b13b14p-3, 0x1.1111111111111p-3,
-                                     0x1.e1e1e1e1e1e1ep-4, 0x1.af286bca1af28p-4, 0x1.8618618618618p-4, 0x1.642c8590b2164p-4});
+  std::string q = horner_f64(
+      w, s2,
+      {0x1.0000000000000p+1, 0x1.5555555555555p-1, 0x1.999999999999ap-2, 0x1.2492492492492p-2, 0x1.c71c71c71c71cp-3, 0x1.745d1745d1746p-3,
+       0x1.3b13b13b13b14p-3, 0x1.1111111111111p-3, 0x1.e1e1e1e1e1e1ep-4, 0x1.af286bca1af28p-4, 0x1.8618618618618p-4, 0x1.642c8590b2164p-4});
   std::string ln_m = w.reg(Reg::F64), ef = w.reg(Reg::F64), r = w.reg(Reg::F64);
   w.ins("mul.rn.f64", {ln_m, s, q});
   w.ins("cvt.rn.f64.s32", {ef, e});
@@ -132,10 +133,12 @@ std::string sin_f64(PtxWriter& w, const std::string& x) {
   w.ins("mul.rn.f64", {r2, r, r});
   w.ins("mul.rn.f64", {r3, r2, r});
   // sin(r) = r + r^3 * sum_k (-1)^k r^(2k-2) / (2k+1)!,  cos(r) = 1 + r^2 * sum_k (-1)^k r^(2k-2) / (2k)!
-  std::string ps = horner_f64(w, r2, {-0x1.5555555555555p-3, 0x1.1111111111111p-7, -0x1.a01a01a01a01ap-13, 0x1.71de3a556c734p-19,
-                                      -0x1.ae64567f544e4p-26, 0x1.6124613a86d09p-33, -0x1.ae7f3e733b81fp-41, 0x1.952c77030ad4ap-49});
-  std::string pc = horner_f64(w, r2, {-0x1.0000000000000p-1, 0x1.5555555555555p-5, -0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-16,
-                                      -0x1.27e4fb7789f5cp-22, 0x1.1eed8eff8d898p-29, -0x1.93974a8c07c9dp-37, 0x1.ae7f3e733b81fp-45});
+  std::string ps = horner_f64(w, r2,
+                              {-0x1.5555555555555p-3, 0x1.1111111111111p-7, -0x1.a01a01a01a01ap-13, 0x1.71de3a556c734p-19, -0x1.ae64567f544e4p-26,
+                               0x1.6124613a86d09p-33, -0x1.ae7f3e733b81fp-41, 0x1.952c77030ad4ap-49});
+  std::string pc = horner_f64(w, r2,
+                              {-0x1.0000000000000p-1, 0x1.5555555555555p-5, -0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-16, -0x1.27e4fb7789f5cp-22,
+                               0x1.1eed8eff8d898p-29, -0x1.93974a8c07c9dp-37, 0x1.ae7f3e733b81fp-45});
   w.ins("fma.rn.f64", {s, r3, ps, r});
   w.ins("fma.rn.f64", {c, r2, pc, f64_imm(1.0)});
   // Quadrant q: sin, cos, -sin, -cos.

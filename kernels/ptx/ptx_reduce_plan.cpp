@@ -51,7 +51,7 @@ std::optional<BlockReducePlan> plan_block_reduce(const KernelProgram& p) {
 
   // Accumulators written inside a top-level loop but defined outside it: each must be a pure Add or Max reduction.
   std::map<int, std::pair<int, KOp>> reduced;  // DefAcc -> (loop, op)
-  std::vector<int> update_of(n, -1);  // Add/Max instruction -> the accumulator it updates
+  std::vector<int> update_of(n, -1);           // Add/Max instruction -> the accumulator it updates
   for (std::size_t j = 0; j < n; ++j) {
     const KInst& in = p.insts[j];
     const int loop = loop_of[j];

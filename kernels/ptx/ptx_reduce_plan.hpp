@@ -25,9 +25,9 @@ inline constexpr std::int64_t kFewOutputs = 256;    // this few outputs get the 
 
 struct BlockReducePlan {
   struct Acc {
-    int def;     // the DefAcc instruction
-    KOp op;      // Add or Max
-    int slot;    // its shared-memory slot
+    int def;   // the DefAcc instruction
+    KOp op;    // Add or Max
+    int slot;  // its shared-memory slot
   };
   struct Loop {
     int range, end;  // the Range and its EndRange

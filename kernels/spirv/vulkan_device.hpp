@@ -1,0 +1,45 @@
+#pragma once
+// The "VULKAN" device: SPIR-V kernels (spirv_render.hpp) assembled and validated by SPIRV-Tools, run through Vulkan.
+// compile() returns the SPIR-V binary; load() builds the compute pipeline the CompiledKernel keeps.
+#include <memory>
+#include <string>
+
+#include "ctgrad/runtime/device.hpp"
+#include "vulkan_context.hpp"
+#include "vulkan_memory.hpp"
+
+namespace ctgrad::rt::vk {
+
+class VulkanDevice : public Device {
+ public:
+  VulkanDevice();  // throws DeviceError when Vulkan or a device is unavailable
+  ~VulkanDevice() override;
+
+  std::string name() const override { return "VULKAN"; }
+  std::string compiler_id() const override;
+  std::shared_ptr<DeviceBuffer> alloc(std::size_t bytes) override;
+  void copy_in(DeviceBuffer& dst, const void* src, std::size_t bytes) override;
+  void copy_out(void* dst, DeviceBuffer& src, std::size_t bytes) override;
+  std::string render(const KernelProgram& program) const override;
+  std::vector<std::uint8_t> compile(const std::string& source, const KernelProgram& program) override;
+  std::unique_ptr<CompiledKernel> load(const std::vector<std::uint8_t>& binary, const KernelProgram& program) override;
+  void synchronize() override;
+  bool supports(DType d) const override { return missing_features(d).empty(); }
+
+  // The Vulkan features `d` needs that this device lacks, e.g. "shaderFloat64" (empty when supported).
+  std::string missing_features(DType d) const;
+  std::string physical_device_name() const { return ctx_->device_name(); }
+  bool uses_staging() const { return ctx_->staging; }
+  bool is_cpu_device() const { return ctx_->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
+
+ private:
+  VulkanBuffer& own(DeviceBuffer& b) const;
+  std::shared_ptr<Context> ctx_;
+  Copier copier_;
+};
+
+}  // namespace ctgrad::rt::vk
+
+namespace ctgrad::rt {
+bool register_vulkan_device();
+}

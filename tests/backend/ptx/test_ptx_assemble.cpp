@@ -1,0 +1,117 @@
+// Needs no GPU: renders every kernel case (both kernel shapes where the renderer would pick block-per-output) and
+// assembles each with the toolkit's ptxas for sm_75 and sm_90. Skipped, with the reason logged, without ptxas.
+#define BOOST_TEST_MODULE ptx_assemble
+#include <unistd.h>
+
+#include <array>
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "ctgrad/runtime/errors.hpp"
+#include "kernel_cases.hpp"
+#include "ptx_renderer.hpp"
+
+namespace fs = std::filesystem;
+namespace rt = ctgrad::rt;
+namespace utf = boost::unit_test;
+using namespace ptx_test;
+
+namespace {
+
+const char* const kPtxas = CTGRAD_PTXAS;
+
+struct PtxasPresent {
+  boost::test_tools::assertion_result operator()(utf::test_unit_id) const {
+    boost::test_tools::assertion_result ok(fs::exists(kPtxas));
+    if (!ok) {
+      ok.message() << "ptxas not found at " << kPtxas;
+      std::cerr << "test_ptx_assemble: SKIPPED: ptxas not found at " << kPtxas << "\n";
+    }
+    return ok;
+  }
+};
+
+// Runs a shell command; returns its exit status and what it printed.
+int run(const std::string& command, std::string& output) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("popen failed for: " + command);
+  std::array<char, 4096> chunk{};
+  while (std::fgets(chunk.data(), static_cast<int>(chunk.size()), pipe) != nullptr) output += chunk.data();
+  return pclose(pipe);
+}
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("ctgrad_ptxas_" + std::to_string(getpid()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_case_assembles_for_sm_75_and_sm_90, *utf::precondition(PtxasPresent{})) {
+  TempDir dir;
+  int files = 0;
+  for (const auto& c : kernel_cases()) {
+    // The default rendering, and the plain one-output-per-thread one where the default is something else.
+    std::vector<std::pair<std::string, rt::ptx::RenderOptions>> variants = {{"", {}}};
+    if (c.block_reduce || c.per_thread > 1) variants.push_back({"_plain", {.block_reduce = false, .several_per_thread = false}});
+    for (const auto& [suffix, options] : variants) {
+      const fs::path file = dir.path / (c.name + suffix + ".ptx");
+      std::ofstream(file) << rt::ptx::render(c.program, options);
+      ++files;
+      // Both targets in one shell, side by side: ptxas is the slow part of this test.
+      std::string output;
+      const std::string stem = file.string();
+      const std::string cmd = std::string(kPtxas) + " -arch=sm_75 " + stem + " -o " + stem + ".75.cubin & a=$!; " + kPtxas + " -arch=sm_90 " + stem +
+                              " -o " + stem + ".90.cubin; b=$?; wait $a && exit $b";
+      const int status = run(cmd, output);
+      BOOST_TEST(status == 0, c.name << suffix << ": ptxas failed:\n" << output);
+      BOOST_TEST(output.empty(), c.name << suffix << ": ptxas warned:\n" << output);
+    }
+  }
+  BOOST_TEST_MESSAGE(files << " PTX files assembled with " << kPtxas << " for sm_75 and sm_90");
+}
+
+BOOST_AUTO_TEST_CASE(block_per_output_is_chosen_exactly_where_expected) {
+  for (const auto& c : kernel_cases()) {
+    const std::string ptx = rt::ptx::render(c.program);
+    const auto shape = rt::ptx::launch_shape(ptx);
+    BOOST_TEST(shape.block_per_output == c.block_reduce, c.name << ": " << ptx.substr(0, ptx.find('\n')));
+    BOOST_TEST(shape.outputs_per_thread == c.per_thread, c.name << ": " << ptx.substr(0, ptx.find('\n')));
+    const auto plain = rt::ptx::launch_shape(rt::ptx::render(c.program, {.block_reduce = false, .several_per_thread = false}));
+    BOOST_TEST((!plain.block_per_output && plain.outputs_per_thread == 1u), c.name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ops_a_dtype_lacks_are_compile_errors) {
+  auto with = [](KOp op, DType d) {
+    ProgramBuilder b("bad", 4);
+    int out = b.param(d, 4), a = b.param(d, 4), g = b.gidx(), x = b.load(a, g);
+    b.store(out, g, ctgrad::rt::is_unary(op) ? b.alu(op, x) : b.alu(op, x, x));
+    return b.build();
+  };
+  BOOST_CHECK_THROW(rt::ptx::render(with(KOp::Sin, DType::Int32)), ctgrad::CompileError);
+  BOOST_CHECK_THROW(rt::ptx::render(with(KOp::IDiv, DType::Float32)), ctgrad::CompileError);
+  BOOST_CHECK_THROW(rt::ptx::render(with(KOp::Xor, DType::Float64)), ctgrad::CompileError);
+  BOOST_CHECK_THROW(rt::ptx::render(with(KOp::Mod, DType::Bool)), ctgrad::CompileError);
+  ProgramBuilder b("mismatch", 4);
+  int out = b.param(DType::Float32, 4), g = b.gidx();
+  b.store(out, g, b.constant(DType::Int32, 1));
+  BOOST_CHECK_THROW(rt::ptx::render(b.build()), ctgrad::CompileError);
+}
+
+BOOST_AUTO_TEST_CASE(launch_line_is_read_back) {
+  const auto cases = kernel_cases();
+  const auto shape = rt::ptx::launch_shape(rt::ptx::render(cases.front().program));
+  BOOST_TEST(shape.block_threads == rt::ptx::kThreadsPerBlock);
+  BOOST_TEST(shape.grid(1000) == 4u);
+  const auto several = rt::ptx::launch_shape("// ctgrad launch: block=256 grid=cover per_thread=4\n");
+  BOOST_TEST(several.grid((1 << 20) + 1) == 1025u);
+  BOOST_TEST(rt::ptx::launch_shape("// ctgrad launch: block=1024 grid=outputs per_thread=1\n").grid(7) == 7u);
+  BOOST_CHECK_THROW(rt::ptx::launch_shape(".version 8.0\n"), ctgrad::CompileError);
+  BOOST_CHECK_THROW(rt::ptx::launch_shape("// ctgrad launch: block=0 grid=cover per_thread=1\n"), ctgrad::CompileError);
+  BOOST_CHECK_THROW(rt::ptx::launch_shape("// ctgrad launch: block=256 grid=cover\n"), ctgrad::CompileError);
+}

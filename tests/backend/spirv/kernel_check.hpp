@@ -1,0 +1,66 @@
+#pragma once
+// Test helpers for the Vulkan backend: build kernel programs by hand, fill their buffers with random values, run
+// them on the device and through interpret(), and compare every element of every written buffer.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctgrad/ctgrad.hpp"
+#include "ctgrad/runtime/interpret.hpp"
+
+namespace ctgrad::test {
+
+using rt::DType;
+using rt::KOp;
+
+// Appends instructions to a KernelProgram; every method returns the new instruction's index.
+class ProgramBuilder {
+ public:
+  ProgramBuilder(std::string name, std::int64_t global_size, DType index = DType::Int32);
+  int param(DType d, std::int64_t size, bool written = false);
+  int global_idx();
+  int constant(DType d, double value);  // farg for float dtypes, iarg otherwise
+  int op(KOp op, DType d, int a = -1, int b = -1, int c = -1);
+  int load(int param, int index, int gate = -1);
+  void store(int param, int index, int value);
+  int range(std::int64_t count);
+  void end_range(int range);
+  int def_acc(DType d, int init);
+  void acc_store(int acc, int value);
+  DType dtype(int inst) const { return program.insts[static_cast<std::size_t>(inst)].dtype; }
+  rt::KernelProgram program;
+};
+
+// How to fill one buffer: uniform in [lo, hi] (integers for integer dtypes); `nonzero` replaces zeros by one.
+struct Fill {
+  double lo, hi;
+  bool nonzero = false;
+};
+Fill default_fill(DType d);
+
+struct Tolerance {
+  double rel = 0, abs = 0;
+};
+Tolerance default_tolerance(DType d);  // one rounding of the stored dtype; exact for integers and Bool
+
+// Buffer contents as bytes of the dtype, and back (half and bfloat16 round to nearest even).
+std::vector<std::uint8_t> encode(DType d, const rt::HostValues& values);
+rt::HostValues decode(DType d, const std::vector<std::uint8_t>& bytes);
+std::uint16_t bfloat16_bits(float f);
+
+// Runs `program` on the VULKAN device with bytes[i] as params[i]; returns the buffers afterwards.
+std::vector<std::vector<std::uint8_t>> run_on_device(const rt::KernelProgram& program, std::vector<std::vector<std::uint8_t>> bytes);
+
+// Fills every buffer (fills[i] or the dtype's default), runs both, compares written buffers element by element.
+void check_program(const rt::KernelProgram& program, const std::vector<std::optional<Fill>>& fills = {},
+                   std::optional<Tolerance> tolerance = std::nullopt);
+// The same with given buffer contents (values[i] for params[i]; rounded to the dtype first).
+void check_values(const rt::KernelProgram& program, std::vector<rt::HostValues> values, std::optional<Tolerance> tolerance = std::nullopt);
+
+rt::Device& vulkan();
+// Empty when the device supports every dtype the program touches, else why not (for skipping tests visibly).
+std::string unsupported_reason(const rt::KernelProgram& program);
+std::string unsupported_reason(DType d);
+
+}  // namespace ctgrad::test
