@@ -24,6 +24,11 @@ inline bool is_identity(const ViewStack& s, const NodeShape& base_shape) {
   return s.depth == 1 && s.views[0].rank == base_shape.rank && s.views[0].shape == base_shape.shape && s.views[0].contiguous();
 }
 
+// A single view that only regroups the dims of `numel` elements in row-major order.
+inline bool is_plain_reshape(const ViewStack& s, std::int64_t numel) {
+  return s.depth == 1 && s.views[0].contiguous() && s.views[0].numel() == numel;
+}
+
 // u then v (v was made for a tensor of u's top shape); nullopt when the stack would get too deep.
 inline std::optional<ViewStack> compose(const ViewStack& u, const ViewStack& v) {
   if (u.depth + v.depth > kMaxViews + 1) return std::nullopt;
@@ -76,9 +81,14 @@ class KernelLowering {
   KernelLowering(const UOpPtr& target, std::shared_ptr<Buffer> out, RealizeFn realize) : realize_(std::move(realize)) {
     params_.push_back(std::move(out));
     find_reduce(target);
-    UOpPtr tree = normalize(target, std::nullopt);
+    // A reduction seen through a plain reshape (sum<1>() without keepdim): the kernel iterates in the reduction's
+    // keepdim shape, and the reshape is pushed to the other loads instead (same element order, so same output).
+    std::optional<ViewStack> into_reduce;
+    if (reduce_ && !(reduce_->shape == target->shape))
+      into_reduce = reshape(identity_stack(*target), reduce_->shape.rank, reduce_->shape.shape);
+    UOpPtr tree = normalize(target, into_reduce);
     full_ = reduce_ ? reduce_->src[0]->shape : target->shape;
-    out_shape_ = target->shape;
+    out_shape_ = reduce_ ? reduce_->shape : target->shape;
     collect_loads(tree);
     plan_axes();
     result_.ast = emit_store(tree);
@@ -93,6 +103,10 @@ class KernelLowering {
     if (reduce_ || n->realized || n->op == Ops::Buffer) return;
     if (n->op == Ops::Reduce) {
       reduce_ = n;
+      return;
+    }
+    if (n->op == Ops::View && is_plain_reshape(*n->arg.view, n->src[0]->numel()) && n->src[0]->op == Ops::Reduce && !n->src[0]->realized) {
+      reduce_ = n->src[0];
       return;
     }
     if (is_alu(n->op))
@@ -117,7 +131,8 @@ class KernelLowering {
         return realized_view(n, v);  // too deep to fold: materialize the inner view first
       }
       case Ops::Reduce:
-        if (n == reduce_ && !v) return make_uop(Ops::Reduce, n->dtype, {normalize(n->src[0], std::nullopt)}, n->arg, n->shape);
+        if (n == reduce_ && (!v || is_identity(*v, n->shape)))
+          return make_uop(Ops::Reduce, n->dtype, {normalize(n->src[0], std::nullopt)}, n->arg, n->shape);
         return realized_view(n, v);
       default: {
         // A view with a mask over a computation would need the padding value of the whole expression: realize.

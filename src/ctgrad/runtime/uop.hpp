@@ -136,9 +136,15 @@ inline std::size_t live_uops() {
   return t.live;
 }
 
+// Validates a node against the spec (spec.hpp); called on every construction in debug builds.
+inline void check_spec(Ops op, DType dtype, const std::vector<UOpPtr>& src, const UArg& arg, const NodeShape& shape);
+
 // The one constructor of UOps: returns the existing node when an equal one is alive.
 inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, const NodeShape& shape,
                        std::shared_ptr<Buffer> buffer = nullptr) {
+#ifndef NDEBUG
+  check_spec(op, dtype, src, arg, shape);
+#endif
   const std::size_t local = detail::local_hash_of(op, dtype, arg, shape);
   const std::size_t h = detail::hash_of(local, src);
   auto& table = detail::uop_table();
@@ -200,3 +206,5 @@ inline std::string to_string(const UOpPtr& root) {
 }
 
 }  // namespace ctgrad::rt
+
+#include "ctgrad/runtime/spec.hpp"  // NOLINT: the spec's rules need the complete UOp type
