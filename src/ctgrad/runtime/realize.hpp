@@ -35,9 +35,9 @@ inline void check_buffers(const std::vector<std::shared_ptr<Buffer>>& params, De
 
 inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<std::shared_ptr<Buffer>>& params,
                        const std::vector<std::string>& notes, const UOp& target, RealizeStats& stats) {
-  auto kernel = KernelCache::instance().get(dev, p);
-  std::vector<DeviceBuffer*> bufs;
+  std::vector<DeviceBuffer*> bufs;  // allocated first: running out of memory is reported as such, before any compile
   for (auto& b : params) bufs.push_back(&b->storage());
+  auto kernel = KernelCache::instance().get(dev, p);
   const bool timed = debug_level() >= 1;
   auto t0 = std::chrono::steady_clock::now();
   kernel->run(bufs, p);
