@@ -60,8 +60,24 @@ template <class T, auto Shape>
 rt::UOpPtr safe_idiv(const rt::UOpPtr& x, const rt::UOpPtr& y) {
   auto zero = const_node<T, Shape>(0), one = const_node<T, Shape>(1);
   auto is_zero = node<bool, Shape>(rt::Ops::CmpEq, {y, zero});
-  auto divisor = node<T, Shape>(rt::Ops::Where, {is_zero, one, y});
-  return node<T, Shape>(rt::Ops::Where, {is_zero, zero, node<T, Shape>(rt::Ops::IDiv, {x, divisor})});
+  if constexpr (std::is_signed_v<T>) {  // and x / -1 is -x (wrapping at the minimum), which some targets trap on
+    auto minus_one = const_node<T, Shape>(-1);
+    auto is_minus_one = node<bool, Shape>(rt::Ops::CmpEq, {y, minus_one});
+    auto special = node<bool, Shape>(rt::Ops::Or, {is_zero, is_minus_one});
+    auto quotient = node<T, Shape>(rt::Ops::IDiv, {x, node<T, Shape>(rt::Ops::Where, {special, one, y})});
+    auto negated = node<T, Shape>(rt::Ops::Sub, {zero, x});
+    return node<T, Shape>(rt::Ops::Where, {is_zero, zero, node<T, Shape>(rt::Ops::Where, {is_minus_one, negated, quotient})});
+  } else {
+    auto divisor = node<T, Shape>(rt::Ops::Where, {is_zero, one, y});
+    return node<T, Shape>(rt::Ops::Where, {is_zero, zero, node<T, Shape>(rt::Ops::IDiv, {x, divisor})});
+  }
+}
+
+// Every bit set: true for bool, ~0 for the integers (-1 when signed).
+template <class T>
+constexpr T all_ones() {
+  if constexpr (std::is_same_v<T, bool>) return true;
+  else return static_cast<T>(~static_cast<std::make_unsigned_t<T>>(0));
 }
 
 }  // namespace detail
@@ -173,9 +189,9 @@ auto float_unary(const Tensor<T, D...>& t, rt::Ops op, double pre, double post) 
 
 template <class T, std::size_t... D, class U>
 auto minimum_impl(const Tensor<T, D...>& a, const U& b) {
-  if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) {
-    // min(a, b) = ~max(~a, ~b) without negating unsigned values
-    constexpr T ones = std::is_same_v<T, bool> ? T{true} : static_cast<T>(~T{0});
+  if constexpr (std::is_integral_v<T>) {
+    // min(a, b) = ~max(~a, ~b): order-reversing for every integer type, where -x overflows at the minimum
+    constexpr T ones = detail::all_ones<T>();
     if constexpr (TensorLike<U>) return (a ^ ones).maximum(b ^ ones) ^ ones;
     else return (a ^ ones).maximum(static_cast<T>(static_cast<T>(b) ^ ones)) ^ ones;
   } else {
@@ -248,8 +264,8 @@ auto reduce(const Tensor<T, D...>& t) {
 
 template <bool KeepDim, std::size_t... Axes, class T, std::size_t... D>
 auto minimum_as_max(const Tensor<T, D...>& t) {
-  if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) {
-    constexpr T ones = std::is_same_v<T, bool> ? T{true} : static_cast<T>(~T{0});
+  if constexpr (std::is_integral_v<T>) {
+    constexpr T ones = detail::all_ones<T>();  // ~x reverses the order without overflowing, unlike -x
     return reduce<ReduceOp::Max, KeepDim, Axes...>(t ^ ones) ^ ones;
   } else {
     return -reduce<ReduceOp::Max, KeepDim, Axes...>(-t);

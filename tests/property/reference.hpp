@@ -250,6 +250,7 @@ inline void expect_values(const Shape& got_shape, const std::vector<double>& got
   BOOST_TEST_REQUIRE((got_shape == want.shape), what << ": the reference has another shape (a test bug)");
   std::size_t bad = 0;
   std::ostringstream first;
+  first.precision(10);
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (close(got[i], want.v[i], tol)) continue;
     if (bad++ < 3) first << " [" << i << "] got " << got[i] << " want " << want.v[i] << ";";

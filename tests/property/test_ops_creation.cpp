@@ -27,6 +27,8 @@ void creation(const std::string& dev, std::uint64_t seed) {
   expect_basic(Tensor<T, 3, 4>::full(fill).to(dev), filled({3, 4}, fill), "full");
   expect_basic(Tensor<T, 3, 4>::zeros().to(dev), filled({3, 4}, 0), "zeros");
   expect_basic(Tensor<T, 3, 4>::ones().to(dev), filled({3, 4}, 1), "ones");
+  // a constant computed by a kernel on `dev` itself (creation ops build on the default device)
+  expect_basic(Tensor<T, 3, 4>::from_const(fill, dev), filled({3, 4}, fill), "a constant realized on the device");
   expect_basic(Tensor<T, 3, 4>::full(fill).to(dev) * x + Tensor<T, 4>::ones().to(dev), ref::map(rx, [&](double v) { return fill * v + 1; }),
                "full * x + ones");
   std::vector<double> iota(4096);
@@ -73,6 +75,7 @@ BOOST_AUTO_TEST_CASE(random_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devi
 BOOST_AUTO_TEST_CASE(random_float64, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(random_creation<double>); }
 
 // manual_seed gives the same stream whichever device the values go to.
+BOOST_AUTO_TEST_CASE(random_stream_is_device_independent, CTGRAD_ON_DEVICES) {
   std::vector<float> first;
   ctgrad_test::on_each_device([&](const std::string& dev) {
     ctgrad::manual_seed(5);

@@ -48,7 +48,7 @@ void large_matmul(const std::string& dev, std::uint64_t seed) {
 template <class T>
 void matmul_all(const std::string& dev, std::uint64_t seed) {
   matmuls<T>(dev, seed);
-  large_matmul<T>(dev, seed);
+  if constexpr (!std::is_same_v<T, double>) large_matmul<T>(dev, seed);  // the large case adds nothing dtype-specific for double
 }
 
 }  // namespace

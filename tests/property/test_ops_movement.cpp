@@ -23,6 +23,7 @@ void movement_of_inputs(const std::string& dev, std::uint64_t seed) {
   auto [m, rm] = ref::random_input<Tensor<T, 5, 6>>(rng, dev, -9, 9);
   auto [y, ry] = ref::random_input<Tensor<T, 3, 8>>(rng, dev, -9, 9);
   auto [c, rc] = ref::random_input<Tensor<T, 3, 1>>(rng, dev, -9, 9);
+  auto [e, re] = ref::random_input<Tensor<T, 2, 1, 4>>(rng, dev, -9, 9);
   auto plus1 = [](double v) { return v + 1; };
   expect_basic(x.template permute<2, 0, 1>() + 1, ref::map(ref::permute(rx, {2, 0, 1}), plus1), "permute<2,0,1> + 1");
   expect_basic(x.template permute<1, 0, 2>().template reshape<3, 8>() * y, ref::zip(ref::reshape(ref::permute(rx, {1, 0, 2}), {3, 8}), ry,
@@ -35,6 +36,10 @@ void movement_of_inputs(const std::string& dev, std::uint64_t seed) {
   expect_basic(m.template flip<0>() * m, ref::zip(ref::flip(rm, {0}), rm, std::multiplies<>{}), "flip<0> * m");
   expect_basic(m.template flip<0, 1>() + 0, ref::flip(rm, {0, 1}), "flip<0,1>");
   expect_basic(c.template expand<2, 3, 5>() + 1, ref::map(ref::expand(rc, {2, 3, 5}), plus1), "expand<2,3,5> + 1");
+  // reshape of an expanded view needs two views (the batch broadcast of matmul builds exactly this)
+  auto rstack = ref::reshape(ref::expand(re, {2, 3, 4}), {6, 4});
+  expect_basic(e.template expand<2, 3, 4>().template reshape<6, 4>() * 1, rstack, "expand<2,3,4>.reshape<6,4>");
+  expect_reduced(e.template expand<2, 3, 4>().template reshape<6, 4>().template sum<1>(), ref::sum(rstack, {1}), "sum<1> of expand.reshape");
   expect_basic(m.template transpose<0, 1>().template unsqueeze<0>().template squeeze<0>().flatten() * 1,
                ref::reshape(ref::permute(rm, {1, 0}), {30}), "transpose, unsqueeze, squeeze, flatten");
   // a chain of every kind of movement, then compute, then a reduction

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <limits>
 
 #include "reference.hpp"
 
@@ -81,7 +82,23 @@ void reduce_all(const std::string& dev, std::uint64_t seed) {
   if constexpr (std::is_same_v<T, float>) bool_reductions<T>(dev, seed);  // the bool results do not depend on T
   large_reductions<T>(dev, seed);
 }
+// The int32 extremes: min and minimum must order INT_MIN and INT_MAX correctly (negating INT_MIN overflows, so a
+// min computed as -max(-x) gets them wrong; ~x reverses the order of every int32 exactly).
+void int32_extremes(const std::string& dev) {
+  constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  auto x = Tensor<std::int32_t, 2, 3>::from({lo, 5, -3, hi, 0, lo + 1}).to(dev);
+  auto y = Tensor<std::int32_t, 3>::from({-1, lo, hi}).to(dev);
+  const ref::Array rx{{2, 3}, {lo, 5, -3, hi, 0, lo + 1.0}}, ry{{3}, {-1, lo, hi}};
+  expect_basic(x.min(), ref::min(rx), "min() with INT_MIN");
+  expect_basic(x.template min<1>(), ref::min(rx, {1}), "min<1>() with INT_MIN");
+  expect_basic(x.max(), ref::max(rx), "max() with INT_MAX");
+  expect_basic(x.minimum(y), ref::zip(rx, ry, [](double a, double b) { return std::min(a, b); }), "minimum(x, y) with INT_MIN");
+  expect_basic(x.maximum(y), ref::zip(rx, ry, [](double a, double b) { return std::max(a, b); }), "maximum(x, y) with INT_MIN");
+}
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(int32_min_max_extremes, CTGRAD_ON_DEVICES) { ctgrad_test::on_each_device(int32_extremes); }
 
 BOOST_AUTO_TEST_CASE(reduce_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(reduce_all<float>); }
 BOOST_AUTO_TEST_CASE(reduce_float64, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(reduce_all<double>); }

@@ -1,10 +1,11 @@
 // Binary arithmetic against the float64 reference (reference.hpp): + - * / maximum minimum, with tensors and
 // scalars on either side, for float, double and int32 over broadcasting shape pairs, random values from fixed seeds,
-// on every device. The other ops of the contract are in the sibling files test_ops_{compare,unary,reduce,movement}.
+// on every device. The other ops of the contract are in test_ops_{compare,unary,reduce,matmul,movement,creation}.cpp.
 #define BOOST_TEST_MODULE ops_reference
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <limits>
 
 #include "reference.hpp"
 
@@ -65,6 +66,16 @@ void binary_int32(const std::string& dev, std::uint64_t seed) {
 BOOST_AUTO_TEST_CASE(binary_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(binary_float); }
 BOOST_AUTO_TEST_CASE(binary_float64, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(binary_double); }
 BOOST_AUTO_TEST_CASE(binary_int32s, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(binary_int32); }
+
+// INT_MIN / -1 overflows: it must not trap (x86 idiv does), and wraps to INT_MIN as two's complement arithmetic does.
+BOOST_AUTO_TEST_CASE(int32_division_overflow, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min();
+    auto a = Tensor<std::int32_t, 4>::from({lo, lo, 7, -7}).to(dev);
+    auto b = Tensor<std::int32_t, 4>::from({-1, 0, -1, 2}).to(dev);
+    expect_basic(a / b, ref::Array{{4}, {lo, 0, -7, -3}}, "INT_MIN / -1, INT_MIN / 0, 7 / -1, -7 / 2");
+  });
+}
 
 // Mixed dtypes promote (int32 with float -> float, float with double -> double) before computing.
 BOOST_AUTO_TEST_CASE(mixed_dtypes, CTGRAD_ON_DEVICES) {

@@ -61,8 +61,26 @@ void unary_all(const std::string& dev, std::uint64_t seed) {
   casts<Tensor<T, 4, 9>>(dev, seed);
 }
 
+// IEEE special values: infinities, NaN for a domain error, and saturation of sigmoid and tanh.
+template <class T>
+void special_values(const std::string& dev) {
+  const std::vector<T> values{T(0), T(1), T(-1), T(100), T(-100), T(INFINITY), T(-INFINITY)};
+  const ref::Array rx{{values.size()}, {0, 1, -1, 100, -100, INFINITY, -INFINITY}};
+  auto x = Tensor<T, 7>::from(std::span<const T>(values)).to(dev);
+  auto rounded_exp = [](double v) { return static_cast<double>(static_cast<T>(std::exp(v))); };  // exp(100) overflows float
+  expect_transcendental(x.exp(), ref::map(rx, rounded_exp), "exp(+-inf, +-100)");
+  expect_transcendental(x.log(), ref::map(rx, [](double v) { return std::log(v); }), "log: log(0) = -inf, log(-1) = nan");
+  expect_transcendental(x.sqrt(), ref::map(rx, [](double v) { return std::sqrt(v); }), "sqrt: sqrt(-1) = nan");
+  expect_transcendental(x.sigmoid(), ref::map(rx, [](double v) { return 1 / (1 + std::exp(-v)); }), "sigmoid saturates");
+  expect_transcendental(x.tanh(), ref::map(rx, [](double v) { return std::tanh(v); }), "tanh saturates");
+  expect_basic(T(1) / x, ref::map(rx, [](double v) { return 1 / v; }), "1 / x: 1 / 0 = inf");
+  expect_basic(x.relu() - x.abs(), ref::map(rx, [](double v) { return std::max(v, 0.0) - std::abs(v); }), "relu(x) - abs(x)");
+}
+
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(special_values_float32, CTGRAD_ON_DEVICES) { ctgrad_test::on_each_device(special_values<float>); }
+BOOST_AUTO_TEST_CASE(special_values_float64, CTGRAD_ON_DEVICES) { ctgrad_test::on_each_device(special_values<double>); }
 BOOST_AUTO_TEST_CASE(unary_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(unary_all<float>); }
 BOOST_AUTO_TEST_CASE(unary_float64, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(unary_all<double>); }
 BOOST_AUTO_TEST_CASE(unary_int32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(unary_all<std::int32_t>); }

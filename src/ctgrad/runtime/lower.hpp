@@ -121,7 +121,16 @@ class KernelLowering {
   }
 
   // -- 2. push views to the leaves: the tree afterwards has Views only directly over Buffers and Consts --
+  // Memoized per (node, view): a shared subgraph is normalized once, not once per path to it.
   UOpPtr normalize(const UOpPtr& n, const std::optional<ViewStack>& v) {
+    auto& seen = normalized_[n.get()];
+    for (auto& [view, out] : seen)
+      if (view == v) return out;
+    UOpPtr out = normalize_once(n, v);
+    normalized_[n.get()].emplace_back(v, out);
+    return out;
+  }
+  UOpPtr normalize_once(const UOpPtr& n, const std::optional<ViewStack>& v) {
     if (n->realized || n->op == Ops::Buffer) return realized_view(n, v);
     switch (n->op) {
       case Ops::Const: return v ? view_uop(n, *v) : n;
@@ -348,6 +357,7 @@ class KernelLowering {
   NodeShape full_{}, out_shape_{};
   std::vector<View> loads_;
   std::unordered_set<const UOp*> seen_;
+  std::unordered_map<const UOp*, std::vector<std::pair<std::optional<ViewStack>, UOpPtr>>> normalized_;  // graph nodes stay alive
   std::vector<std::vector<std::uint8_t>> groups_;
   std::vector<std::shared_ptr<Buffer>> params_;
   std::unordered_map<const Buffer*, std::int64_t> param_of_;

@@ -113,9 +113,11 @@ class Matcher {
 
 // Rewrites sources first, then the node, repeating on each result until no rule applies.
 inline UOpPtr graph_rewrite(const UOpPtr& root, const Matcher& m) {
-  std::unordered_map<const UOp*, UOpPtr> done;
+  // Keyed by address, so each key node is kept alive with its result: an intermediate freed mid-rewrite could
+  // otherwise hand its address to a new node and a stale entry would answer for it.
+  std::unordered_map<const UOp*, std::pair<UOpPtr, UOpPtr>> done;
   auto visit = [&](auto&& self, const UOpPtr& n) -> UOpPtr {
-    if (auto it = done.find(n.get()); it != done.end()) return it->second;
+    if (auto it = done.find(n.get()); it != done.end()) return it->second.second;
     std::vector<UOpPtr> src;
     bool changed = false;
     for (auto& s : n->src) {
@@ -128,7 +130,7 @@ inline UOpPtr graph_rewrite(const UOpPtr& root, const Matcher& m) {
       if (!next) break;
       cur = self(self, next);  // the result's new sources may match rules too
     }
-    done[n.get()] = cur;
+    done.emplace(n.get(), std::make_pair(n, cur));
     return cur;
   };
   return visit(visit, root);

@@ -7,6 +7,7 @@
 
 #include "kernel_check.hpp"
 #include "vulkan_device.hpp"
+#include "vulkan_memory.hpp"
 
 namespace {
 
@@ -63,6 +64,53 @@ BOOST_AUTO_TEST_CASE(kernel_between_copies) {
     bad += got[i] != want;
   }
   BOOST_TEST(bad == 0u, bad << " of " << n << " results differ from the CPU's float arithmetic");
+}
+
+BOOST_AUTO_TEST_CASE(freed_memory_is_reused_by_the_next_buffer_of_its_size) {
+  auto& dev = dynamic_cast<ctgrad::rt::vk::VulkanDevice&>(vulkan());
+  auto first = dev.alloc(1000);
+  const auto* block = dynamic_cast<const ctgrad::rt::vk::VulkanBuffer*>(first.get());
+  const VkBuffer handle = block->handle();
+  const std::uint64_t id = block->id();
+  const std::size_t cached = dev.memory_pool().cached_blocks();
+  first.reset();
+  BOOST_TEST(dev.memory_pool().cached_blocks() == cached + 1);
+  auto second = dev.alloc(900);  // same size bucket (1/8 of a power of two)
+  const auto* again = dynamic_cast<const ctgrad::rt::vk::VulkanBuffer*>(second.get());
+  BOOST_TEST((again->handle() == handle));
+  BOOST_TEST(again->id() == id);
+  BOOST_TEST(again->bytes == 900u);
+  BOOST_TEST(dev.memory_pool().cached_blocks() == cached);
+  BOOST_TEST(ctgrad::rt::vk::MemoryPool::bucket_size(1) == 256u);
+  BOOST_TEST(ctgrad::rt::vk::MemoryPool::bucket_size(1025) == 1280u);
+}
+
+BOOST_AUTO_TEST_CASE(a_reused_block_is_not_overwritten_while_a_kernel_still_reads_it) {
+  // out = in * 2 over 16 MiB; `in` is freed right after the launch, its block handed to a new buffer and filled
+  // with other values before anything waits. The kernel must still see the old values.
+  constexpr std::int64_t n = std::int64_t{1} << 22;
+  ProgramBuilder b("double_then_reuse", n);
+  const int out = b.param(DType::Int32, n, true), in = b.param(DType::Int32, n);
+  const int g = b.global_idx();
+  b.store(out, g, b.op(KOp::Mul, DType::Int32, b.load(in, g), b.constant(DType::Int32, 2)));
+  auto& dev = vulkan();
+  auto kernel = dev.load(dev.compile(dev.render(b.program), b.program), b.program);
+  std::vector<std::int32_t> values(n), other(n, -7), result(n);
+  std::iota(values.begin(), values.end(), 0);
+  auto out_buffer = dev.alloc(n * 4), in_buffer = dev.alloc(n * 4);
+  dev.copy_in(*in_buffer, values.data(), n * 4);
+  std::vector<ctgrad::rt::DeviceBuffer*> bound{out_buffer.get(), in_buffer.get()};
+  const std::uint64_t in_id = dynamic_cast<ctgrad::rt::vk::VulkanBuffer&>(*in_buffer).id();
+  kernel->run(bound, b.program);
+  in_buffer.reset();
+  auto reused = dev.alloc(n * 4);
+  BOOST_TEST(dynamic_cast<ctgrad::rt::vk::VulkanBuffer&>(*reused).id() == in_id);
+  dev.copy_in(*reused, other.data(), n * 4);
+  dev.synchronize();
+  dev.copy_out(result.data(), *out_buffer, n * 4);
+  std::size_t bad = 0;
+  for (std::int64_t i = 0; i < n; ++i) bad += result[static_cast<std::size_t>(i)] != 2 * static_cast<std::int32_t>(i);
+  BOOST_TEST(bad == 0u, bad << " of " << n << " results saw the new contents");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -168,6 +168,25 @@ BOOST_DATA_TEST_CASE(neg_of_integers_and_bool, bdata::make(kAllDTypes), d) {
   check_program(program);
 }
 
+BOOST_DATA_TEST_CASE(neg_wraps_at_the_extremes, bdata::make(kAllDTypes), d) {
+  // Two's-complement negation at the edges: -0, -(-1), -min == min, -max; unsigned 0 - x (1 -> all ones, the sign
+  // bit alone -> itself). Values are given as signed and wrapped to the dtype; 64-bit ones stay where the
+  // interpreter's doubles are exact and convert back with defined results.
+  if (d == DType::Bool || ctgrad::rt::is_float(d)) return;
+  auto program = unary(KOp::Neg, d);
+  program.name = std::string("neg_extremes_") + name(d);
+  if (skip(program.name, unsupported_reason(program))) return;
+  const int bits = static_cast<int>(ctgrad::rt::itemsize(d)) * 8;
+  const double half = bits == 64 ? 0x1p62 : std::ldexp(1.0, bits - 1);  // 2^(bits-1), or 2^62 for 64-bit
+  ctgrad::rt::HostValues x{0, 1, -1, 2, -2, half - 1, -half, -half + 1, 127, -128, 128, 255, 256, 32767, -32768, 65535};
+  if (d == DType::UInt64) {  // the interpreter negates in doubles and converts through int64: keep x <= 2^63
+    std::erase_if(x, [](double v) { return v < 0; });
+    x.push_back(-0x1p63);  // wraps to the sign bit alone
+  }
+  x.resize(kN, 3);
+  check_values(program, {ctgrad::rt::HostValues(kN, 0), x});
+}
+
 BOOST_DATA_TEST_CASE(casts_from, bdata::make(kAllDTypes), from) {
   for (DType to : kAllDTypes) {
     ProgramBuilder b(std::string("cast_") + name(from) + "_to_" + name(to), kN);

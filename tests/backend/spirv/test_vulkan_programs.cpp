@@ -6,6 +6,7 @@
 
 #include "kernel_check.hpp"
 #include "spirv_dispatch.hpp"
+#include "vulkan_kernel.hpp"
 
 namespace {
 
@@ -186,6 +187,42 @@ BOOST_AUTO_TEST_CASE(launches_run_in_order_without_synchronize) {
   std::size_t bad = 0;
   for (std::int64_t i = 0; i < n; ++i) bad += host[static_cast<std::size_t>(i)] != (i + 150) * 2;
   BOOST_TEST(bad == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(more_buffer_sets_than_a_kernel_caches_descriptors_for) {
+  // One kernel over 40 different (out, in) pairs, twice, without synchronizing: the descriptor-set cache must
+  // rewrite sets only once the runs using them have finished, and never bind a stale set.
+  constexpr std::int64_t n = 1024;
+  constexpr int kPairs = 40;
+  ProgramBuilder b("add_pair_index", n);
+  const int out = b.param(DType::Int32, n, true), in = b.param(DType::Int32, n);
+  const int g = b.global_idx();
+  b.store(out, g, b.op(KOp::Add, DType::Int32, b.load(in, g), b.constant(DType::Int32, 1)));
+  auto& dev = vulkan();
+  auto kernel = dev.load(dev.compile(dev.render(b.program), b.program), b.program);
+  std::vector<std::shared_ptr<ctgrad::rt::DeviceBuffer>> outs, ins;
+  for (int p = 0; p < kPairs; ++p) {
+    std::vector<std::int32_t> host(n);
+    for (std::int64_t i = 0; i < n; ++i) host[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(p * 100000 + i);
+    outs.push_back(dev.alloc(n * 4));
+    ins.push_back(dev.alloc(n * 4));
+    dev.copy_in(*ins.back(), host.data(), n * 4);
+  }
+  for (int rep = 0; rep < 2; ++rep) {
+    for (int k = 0; k < kPairs; ++k) {
+      const int p = rep == 0 ? k : kPairs - 1 - k;
+      std::vector<ctgrad::rt::DeviceBuffer*> bound{outs[static_cast<std::size_t>(p)].get(), ins[static_cast<std::size_t>(p)].get()};
+      kernel->run(bound, b.program);
+    }
+  }
+  BOOST_TEST(dynamic_cast<ctgrad::rt::vk::VulkanKernel&>(*kernel).cached_sets() == ctgrad::rt::vk::VulkanKernel::kCachedSets);
+  std::size_t bad = 0;
+  for (int p = 0; p < kPairs; ++p) {
+    std::vector<std::int32_t> host(n);
+    dev.copy_out(host.data(), *outs[static_cast<std::size_t>(p)], n * 4);
+    for (std::int64_t i = 0; i < n; ++i) bad += host[static_cast<std::size_t>(i)] != p * 100000 + i + 1;
+  }
+  BOOST_TEST(bad == 0u, bad << " of " << kPairs * n << " results are wrong");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
