@@ -22,7 +22,7 @@ case "$job" in
   test)
     configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dllvm=disabled -Dcuda=disabled -Dvulkan=disabled -Dmodule=disabled
     ninja -C build-asan -j2
-    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       meson test -C build-asan --suite core --num-processes 2 --print-errorlogs
     configure build
     ninja -C build -j2
