@@ -71,7 +71,12 @@ std::string int_binary(Module& m, KOp op, DType d, const std::string& a, const s
     case KOp::Sub: return m.op(t, "OpISub", {a, b});
     case KOp::Mul: return m.op(t, "OpIMul", {a, b});
     case KOp::Div: case KOp::IDiv: return m.op(t, s ? "OpSDiv" : "OpUDiv", {a, b});
-    case KOp::Mod: return m.op(t, s ? "OpSRem" : "OpUMod", {a, b});  // SRem takes the dividend's sign, like C's %
+    case KOp::Mod:
+      if (!s) return m.op(t, "OpUMod", {a, b});
+      // C's % (the dividend's sign) as a - (a / b) * b. Not OpSRem: NVIDIA's driver computes it on our unsigned-declared
+      // operand types as an unsigned remainder (wrong for every negative operand), while OpSDiv, OpIMul and OpISub
+      // are right there and wrap as the SPIR-V spec defines.
+      return m.op(t, "OpISub", {a, m.op(t, "OpIMul", {m.op(t, "OpSDiv", {a, b}), b})});
     case KOp::Max: return m.op(t, "OpSelect", {m.op(kBool, s ? "OpSLessThan" : "OpULessThan", {a, b}), b, a});
     case KOp::And: return m.op(t, "OpBitwiseAnd", {a, b});
     case KOp::Or: return m.op(t, "OpBitwiseOr", {a, b});
@@ -96,7 +101,11 @@ std::string emit_unary(Module& m, KOp op, DType d, const std::string& a) {
   switch (op) {
     case KOp::Neg:
       if (d == DType::Bool) return a;  // -true is nonzero, so still true
-      return m.op(register_type(d), is_float(d) ? "OpFNegate" : "OpSNegate", {a});
+      if (is_float(d)) return m.op(register_type(d), "OpFNegate", {a});
+      // 0 - a: the SPIR-V spec defines OpISub as the low-order bits of the exact result, the wrap-around negation
+      // every integer dtype wants, signed or not, the most negative value included. (OpSNegate gave the same bits on
+      // lavapipe and NVIDIA, but like OpSRem it is a signed opcode on our unsigned-declared types; see Mod.)
+      return m.op(register_type(d), "OpISub", {m.zero(register_type(d)), a});
     case KOp::Exp2: case KOp::Log2: case KOp::Sin: case KOp::Sqrt:
       if (!is_float(d)) reject(op, d);
       return transcendental(m, op, d, a);

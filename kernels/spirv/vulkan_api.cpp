@@ -26,9 +26,9 @@ Api::Api() {
   resolve(vkCreateInstance, vkGetInstanceProcAddr(nullptr, "vkCreateInstance"), "vkCreateInstance");
 }
 
-Api::~Api() {
-  if (library != nullptr) dlclose(library);
-}
+// The loader stays loaded for the life of the process: closing it could unload the driver while the driver's threads
+// and exit handlers remain (see process_exiting in vulkan_context.hpp). dlopen's count shares one loader between Apis.
+Api::~Api() = default;
 
 // One line per entry point; the macro only saves writing each name twice.
 #define CTGRAD_VK_INSTANCE_FN(fn) resolve(fn, vkGetInstanceProcAddr(instance, #fn), #fn)
@@ -66,12 +66,11 @@ void Api::load_device_functions(VkDevice device) {
   CTGRAD_VK_DEVICE_FN(vkDestroyPipeline);
   CTGRAD_VK_DEVICE_FN(vkCreateDescriptorPool);
   CTGRAD_VK_DEVICE_FN(vkDestroyDescriptorPool);
-  CTGRAD_VK_DEVICE_FN(vkResetDescriptorPool);
   CTGRAD_VK_DEVICE_FN(vkAllocateDescriptorSets);
   CTGRAD_VK_DEVICE_FN(vkUpdateDescriptorSets);
   CTGRAD_VK_DEVICE_FN(vkCreateCommandPool);
   CTGRAD_VK_DEVICE_FN(vkDestroyCommandPool);
-  CTGRAD_VK_DEVICE_FN(vkResetCommandPool);
+  CTGRAD_VK_DEVICE_FN(vkFreeCommandBuffers);
   CTGRAD_VK_DEVICE_FN(vkAllocateCommandBuffers);
   CTGRAD_VK_DEVICE_FN(vkBeginCommandBuffer);
   CTGRAD_VK_DEVICE_FN(vkEndCommandBuffer);
@@ -85,6 +84,7 @@ void Api::load_device_functions(VkDevice device) {
   CTGRAD_VK_DEVICE_FN(vkDestroyFence);
   CTGRAD_VK_DEVICE_FN(vkWaitForFences);
   CTGRAD_VK_DEVICE_FN(vkResetFences);
+  CTGRAD_VK_DEVICE_FN(vkGetFenceStatus);
 }
 
 #undef CTGRAD_VK_INSTANCE_FN

@@ -51,12 +51,11 @@ struct Api {
   PFN_vkDestroyPipeline vkDestroyPipeline = nullptr;
   PFN_vkCreateDescriptorPool vkCreateDescriptorPool = nullptr;
   PFN_vkDestroyDescriptorPool vkDestroyDescriptorPool = nullptr;
-  PFN_vkResetDescriptorPool vkResetDescriptorPool = nullptr;
   PFN_vkAllocateDescriptorSets vkAllocateDescriptorSets = nullptr;
   PFN_vkUpdateDescriptorSets vkUpdateDescriptorSets = nullptr;
   PFN_vkCreateCommandPool vkCreateCommandPool = nullptr;
   PFN_vkDestroyCommandPool vkDestroyCommandPool = nullptr;
-  PFN_vkResetCommandPool vkResetCommandPool = nullptr;
+  PFN_vkFreeCommandBuffers vkFreeCommandBuffers = nullptr;
   PFN_vkAllocateCommandBuffers vkAllocateCommandBuffers = nullptr;
   PFN_vkBeginCommandBuffer vkBeginCommandBuffer = nullptr;
   PFN_vkEndCommandBuffer vkEndCommandBuffer = nullptr;
@@ -70,6 +69,7 @@ struct Api {
   PFN_vkDestroyFence vkDestroyFence = nullptr;
   PFN_vkWaitForFences vkWaitForFences = nullptr;
   PFN_vkResetFences vkResetFences = nullptr;
+  PFN_vkGetFenceStatus vkGetFenceStatus = nullptr;
 };
 
 // A zeroed Vulkan struct with its sType (and pNext chain) set.

@@ -1,6 +1,7 @@
 #include "vulkan_context.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 
@@ -10,8 +11,7 @@ namespace ctgrad::rt::vk {
 
 namespace {
 
-constexpr std::uint32_t kMaxInFlight = 64;
-constexpr std::uint32_t kMaxDescriptors = kMaxInFlight * 32;
+std::atomic<bool> exiting{false};
 
 std::string lower(std::string s) {
   std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -35,6 +35,10 @@ const char* type_name(VkPhysicalDeviceType t) {
 
 }  // namespace
 
+bool process_exiting() { return exiting.load(std::memory_order_relaxed); }
+
+void watch_process_exit() { std::atexit([] { exiting.store(true, std::memory_order_relaxed); }); }
+
 std::shared_ptr<Context> Context::open() {
   auto ctx = std::make_shared<Context>();
   auto app = make<VkApplicationInfo>(VK_STRUCTURE_TYPE_APPLICATION_INFO);
@@ -46,7 +50,8 @@ std::shared_ptr<Context> Context::open() {
   ctx->api.load_instance_functions(ctx->instance);
   ctx->choose_physical_device();
   ctx->create_device();
-  ctx->create_pools();
+  watch_process_exit();
+  ctx->spin_wait_ = ctx->properties.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU;
   ctx->staging = ctx->properties.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU;
   if (const char* force = std::getenv("VULKAN_STAGING"); force != nullptr && *force != '\0') ctx->staging = std::string(force) != "0";
   return ctx;
@@ -131,25 +136,18 @@ void Context::create_device() {
   check(api.vkCreateDevice(physical, &info, nullptr, &device), std::string("vkCreateDevice for ") + properties.deviceName);
   api.load_device_functions(device);
   api.vkGetDeviceQueue(device, queue_family, 0, &queue);
-}
-
-void Context::create_pools() {
   auto commands = make<VkCommandPoolCreateInfo>(VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO);
+  commands.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;  // each ring slot is re-recorded on its own
   commands.queueFamilyIndex = queue_family;
   check(api.vkCreateCommandPool(device, &commands, nullptr, &command_pool_), "vkCreateCommandPool");
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kMaxDescriptors};
-  auto descriptors = make<VkDescriptorPoolCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO);
-  descriptors.maxSets = kMaxInFlight;
-  descriptors.poolSizeCount = 1;
-  descriptors.pPoolSizes = &size;
-  check(api.vkCreateDescriptorPool(device, &descriptors, nullptr, &descriptor_pool_), "vkCreateDescriptorPool");
+  ring_.reserve(kRingSize);
 }
 
 Context::~Context() {
+  if (process_exiting()) return;  // the driver may be torn down already; the OS reclaims everything
   if (device != VK_NULL_HANDLE) {
     api.vkDeviceWaitIdle(device);
-    for (VkFence f : fences_) api.vkDestroyFence(device, f, nullptr);
-    if (descriptor_pool_ != VK_NULL_HANDLE) api.vkDestroyDescriptorPool(device, descriptor_pool_, nullptr);
+    for (const Slot& slot : ring_) api.vkDestroyFence(device, slot.fence, nullptr);
     if (command_pool_ != VK_NULL_HANDLE) api.vkDestroyCommandPool(device, command_pool_, nullptr);
     api.vkDestroyDevice(device, nullptr);
   }
@@ -168,79 +166,71 @@ std::uint32_t Context::memory_type(std::uint32_t type_bits, VkMemoryPropertyFlag
   return fallback;
 }
 
-void Context::reserve(std::uint32_t descriptors) {
-  if (descriptors > kMaxDescriptors)
-    throw DeviceError("Vulkan: a kernel with " + std::to_string(descriptors) + " buffers exceeds ctgrad's descriptor pool");
-  if (commands_used_ + 1 > kMaxInFlight || sets_used_ + 1 > kMaxInFlight || descriptors_used_ + descriptors > kMaxDescriptors) wait_all();
-}
-
-VkDescriptorSet Context::allocate_descriptor_set(VkDescriptorSetLayout layout, std::uint32_t descriptors) {
-  auto info = make<VkDescriptorSetAllocateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO);
-  info.descriptorPool = descriptor_pool_;
-  info.descriptorSetCount = 1;
-  info.pSetLayouts = &layout;
-  VkDescriptorSet set = VK_NULL_HANDLE;
-  check(api.vkAllocateDescriptorSets(device, &info, &set), "vkAllocateDescriptorSets");
-  ++sets_used_;
-  descriptors_used_ += descriptors;
-  return set;
-}
-
 VkCommandBuffer Context::begin_commands() {
-  if (commands_used_ >= kMaxInFlight) wait_all();  // never after a reserve(), which left room for this one
-  if (commands_used_ == command_buffers_.size()) {
+  if (ring_.size() < kRingSize && submitted_ == ring_.size()) {
+    Slot slot;
     auto info = make<VkCommandBufferAllocateInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO);
     info.commandPool = command_pool_;
     info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     info.commandBufferCount = 1;
-    VkCommandBuffer cb = VK_NULL_HANDLE;
-    check(api.vkAllocateCommandBuffers(device, &info, &cb), "vkAllocateCommandBuffers");
-    command_buffers_.push_back(cb);
+    check(api.vkAllocateCommandBuffers(device, &info, &slot.commands), "vkAllocateCommandBuffers");
     auto fence_info = make<VkFenceCreateInfo>(VK_STRUCTURE_TYPE_FENCE_CREATE_INFO);
-    VkFence fence = VK_NULL_HANDLE;
-    check(api.vkCreateFence(device, &fence_info, nullptr, &fence), "vkCreateFence");
-    fences_.push_back(fence);
+    if (VkResult r = api.vkCreateFence(device, &fence_info, nullptr, &slot.fence); r != VK_SUCCESS) {
+      api.vkFreeCommandBuffers(device, command_pool_, 1, &slot.commands);
+      check(r, "vkCreateFence");
+    }
+    ring_.push_back(slot);
   }
-  VkCommandBuffer cb = command_buffers_[commands_used_];
+  Slot& slot = ring_slot(submitted_ + 1);
+  if (slot.serial != 0) {  // the slot's previous submission must finish before its buffer and fence are reused
+    wait_until(slot.serial);
+    check(api.vkResetFences(device, 1, &slot.fence), "vkResetFences");
+    slot.serial = 0;
+  }
+  VkCommandBuffer cb = slot.commands;
   auto begin = make<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   check(api.vkBeginCommandBuffer(cb, &begin), "vkBeginCommandBuffer");
-  auto after_earlier_writes = make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
-  after_earlier_writes.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-  after_earlier_writes.dstAccessMask =
-      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-  const VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
-  api.vkCmdPipelineBarrier(cb, stages, stages, 0, 1, &after_earlier_writes, 0, nullptr, 0, nullptr);
   return cb;
 }
 
 std::uint64_t Context::submit(VkCommandBuffer commands) {
-  // Make this submission's writes visible to host reads (mapped buffers) once its fence has signalled.
-  auto to_host = make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
-  to_host.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-  to_host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  api.vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                           &to_host, 0, nullptr, 0, nullptr);
+  // A barrier's second scope is every later command in submission order, later submissions included: this one
+  // orders the next kernels and copies after this work (reads after writes, and writes after reads: a buffer may
+  // be reused at once), and makes its writes visible to host reads of mapped buffers once the fence has signalled.
+  auto before_later_work = make<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
+  before_later_work.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  before_later_work.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT |
+                                    VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_READ_BIT;
+  const VkPipelineStageFlags work = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  api.vkCmdPipelineBarrier(commands, work, work | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &before_later_work, 0, nullptr, 0, nullptr);
   check(api.vkEndCommandBuffer(commands), "vkEndCommandBuffer");
   auto info = make<VkSubmitInfo>(VK_STRUCTURE_TYPE_SUBMIT_INFO);
   info.commandBufferCount = 1;
   info.pCommandBuffers = &commands;
-  check(api.vkQueueSubmit(queue, 1, &info, fences_[commands_used_]), "vkQueueSubmit");
-  ++commands_used_;
-  return ++submitted_;
+  Slot& slot = ring_slot(submitted_ + 1);
+  check(api.vkQueueSubmit(queue, 1, &info, slot.fence), "vkQueueSubmit");
+  slot.serial = ++submitted_;
+  return submitted_;
 }
 
-void Context::wait_all() {
-  if (commands_used_ > 0) {
-    const auto n = static_cast<std::uint32_t>(commands_used_);
-    check(api.vkWaitForFences(device, n, fences_.data(), VK_TRUE, UINT64_MAX), "vkWaitForFences");
-    check(api.vkResetFences(device, n, fences_.data()), "vkResetFences");
-    check(api.vkResetCommandPool(device, command_pool_, 0), "vkResetCommandPool");
-    commands_used_ = 0;
+void Context::wait_until(std::uint64_t serial) {
+  if (serial <= completed_) return;
+  if (serial > submitted_) throw DeviceError("Vulkan: waiting for submission " + std::to_string(serial) + ", which was never made");
+  Slot& slot = ring_slot(serial);  // still this submission's: reusing the slot would have waited for it
+  if (spin_wait_) {
+    const auto give_up = std::chrono::steady_clock::now() + kSpinWait;
+    do {
+      const VkResult r = api.vkGetFenceStatus(device, slot.fence);
+      if (r == VK_SUCCESS) {
+        completed_ = serial;
+        return;
+      }
+      if (r != VK_NOT_READY) check(r, "vkGetFenceStatus");
+    } while (std::chrono::steady_clock::now() < give_up);
   }
-  if (sets_used_ > 0) check(api.vkResetDescriptorPool(device, descriptor_pool_, 0), "vkResetDescriptorPool");
-  sets_used_ = descriptors_used_ = 0;
-  completed_ = submitted_;
+  check(api.vkWaitForFences(device, 1, &slot.fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+  completed_ = serial;
 }
 
 }  // namespace ctgrad::rt::vk

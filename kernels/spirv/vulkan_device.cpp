@@ -9,9 +9,12 @@
 
 namespace ctgrad::rt::vk {
 
-VulkanDevice::VulkanDevice() : ctx_(Context::open()), copier_(ctx_) {}
+VulkanDevice::VulkanDevice() : ctx_(Context::open()), pool_(std::make_shared<MemoryPool>(ctx_)), copier_(pool_) {
+  for (std::size_t d = 0; d < supported_.size(); ++d) supported_[d] = missing_features(static_cast<DType>(d)).empty();
+}
 
 VulkanDevice::~VulkanDevice() {
+  if (process_exiting()) return;  // the driver may be torn down already (vulkan_context.hpp)
   try {
     ctx_->wait_all();
   } catch (...) {  // a lost device at exit: nothing left to wait for
@@ -20,7 +23,7 @@ VulkanDevice::~VulkanDevice() {
 
 std::string VulkanDevice::compiler_id() const { return "SPIR-V 1.5 for Vulkan 1.2, SPIRV-Tools " + spirv::spirv_tools_version(); }
 
-std::shared_ptr<DeviceBuffer> VulkanDevice::alloc(std::size_t bytes) { return std::make_shared<VulkanBuffer>(ctx_, bytes, !ctx_->staging); }
+std::shared_ptr<DeviceBuffer> VulkanDevice::alloc(std::size_t bytes) { return std::make_shared<VulkanBuffer>(pool_, bytes, !ctx_->staging); }
 
 VulkanBuffer& VulkanDevice::own(DeviceBuffer& b) const {
   auto* vb = dynamic_cast<VulkanBuffer*>(&b);

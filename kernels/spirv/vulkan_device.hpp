@@ -1,6 +1,7 @@
 #pragma once
 // The "VULKAN" device: SPIR-V kernels (spirv_render.hpp) assembled and validated by SPIRV-Tools, run through Vulkan.
 // compile() returns the SPIR-V binary; load() builds the compute pipeline the CompiledKernel keeps.
+#include <array>
 #include <memory>
 #include <string>
 
@@ -24,18 +25,21 @@ class VulkanDevice : public Device {
   std::vector<std::uint8_t> compile(const std::string& source, const KernelProgram& program) override;
   std::unique_ptr<CompiledKernel> load(const std::vector<std::uint8_t>& binary, const KernelProgram& program) override;
   void synchronize() override;
-  bool supports(DType d) const override { return missing_features(d).empty(); }
+  bool supports(DType d) const override { return supported_[static_cast<std::size_t>(d)]; }  // checked on every realize
 
   // The Vulkan features `d` needs that this device lacks, e.g. "shaderFloat64" (empty when supported).
   std::string missing_features(DType d) const;
   std::string physical_device_name() const { return ctx_->device_name(); }
   bool uses_staging() const { return ctx_->staging; }
   bool is_cpu_device() const { return ctx_->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
+  const MemoryPool& memory_pool() const { return *pool_; }
 
  private:
   VulkanBuffer& own(DeviceBuffer& b) const;
   std::shared_ptr<Context> ctx_;
+  std::shared_ptr<MemoryPool> pool_;  // buffers hold it too, so it outlives them
   Copier copier_;
+  std::array<bool, static_cast<std::size_t>(DType::Float64) + 1> supported_{};
 };
 
 }  // namespace ctgrad::rt::vk

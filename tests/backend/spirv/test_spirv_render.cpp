@@ -67,6 +67,21 @@ BOOST_AUTO_TEST_CASE(capabilities_only_for_what_is_used) {
   BOOST_TEST(!contains(bf16, "OpCapability Int16\n"));
 }
 
+BOOST_AUTO_TEST_CASE(integer_ops_avoid_signed_opcodes_drivers_get_wrong) {
+  // Every integer type is declared unsigned. NVIDIA's driver then computes OpSRem as an unsigned remainder (seen on
+  // an H200, driver 580): Mod and Neg must use opcodes whose meaning does not depend on the operand types.
+  for (DType d : {DType::Int8, DType::Int16, DType::Int32, DType::Int64}) {
+    ProgramBuilder b(std::string("mod_neg_") + name(d), 10);
+    const int out = b.param(d, 10, true), x = b.param(d, 10), y = b.param(d, 10);
+    const int g = b.global_idx();
+    b.store(out, g, b.op(KOp::Neg, d, b.op(KOp::Mod, d, b.load(x, g), b.load(y, g))));
+    const std::string text = ctgrad::rt::spirv::render(b.program);
+    BOOST_TEST(!contains(text, "OpSRem"), name(d));
+    BOOST_TEST(!contains(text, "OpSNegate"), name(d));
+    BOOST_TEST(contains(text, "OpSDiv"), name(d));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(dispatch_plans) {
   using ctgrad::rt::spirv::plan_dispatch;
   BOOST_TEST(plan_dispatch(1000).local_size == 64);
