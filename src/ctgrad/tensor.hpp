@@ -236,20 +236,13 @@ class Tensor {
   auto sqrt() const { return float_unary(*this, rt::Ops::Sqrt, 1.0, 1.0); }
   auto sin() const { return float_unary(*this, rt::Ops::Sin, 1.0, 1.0); }
   auto cos() const { return (std::numbers::pi / 2 - as_float(*this)).sin(); }
-  auto sigmoid() const {
-    auto x = as_float(*this);
-    return float_unary(-x, rt::Ops::Exp2, std::numbers::log2e, 1.0).reciprocal_plus_one();
-  }
+  auto sigmoid() const { return (float_unary(-as_float(*this), rt::Ops::Exp2, std::numbers::log2e, 1.0) + 1.0).reciprocal(); }
   auto tanh() const { return 2.0 * (as_float(*this) * 2.0).sigmoid() - 1.0; }
   auto abs() const {
     if constexpr (std::is_unsigned_v<DType> || std::is_same_v<DType, bool>) return *this;
     else return (*this < DType{0}).where(-*this, *this);
   }
-  // 1 / (1 + x), the tail of sigmoid.
-  auto reciprocal_plus_one() const {
-    auto d = *this + DType{1};
-    return Tensor::from_uop(rt::make_uop(rt::Ops::Recip, dtype_of<DType>(), {d.to_uop()}, {}, shape_view()), device_);
-  }
+  auto reciprocal() const { return float_unary(*this, rt::Ops::Recip, 1.0, 1.0); }
   template <class U>
   auto maximum(const U& other) const {
     if constexpr (TensorLike<U>) return binary<BinOp::Maximum>(*this, other);

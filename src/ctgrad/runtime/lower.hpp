@@ -88,7 +88,6 @@ class KernelLowering {
       into_reduce = reshape(identity_stack(*target), reduce_->shape.rank, reduce_->shape.shape);
     UOpPtr tree = normalize(target, into_reduce);
     full_ = reduce_ ? reduce_->src[0]->shape : target->shape;
-    out_shape_ = reduce_ ? reduce_->shape : target->shape;
     collect_loads(tree);
     plan_axes();
     result_.ast = emit_store(tree);
@@ -354,7 +353,7 @@ class KernelLowering {
 
   RealizeFn realize_;
   UOpPtr reduce_, gidx_, ridx_;
-  NodeShape full_{}, out_shape_{};
+  NodeShape full_{};
   std::vector<View> loads_;
   std::unordered_set<const UOp*> seen_;
   std::unordered_map<const UOp*, std::vector<std::pair<std::optional<ViewStack>, UOpPtr>>> normalized_;  // graph nodes stay alive
