@@ -1,5 +1,5 @@
 // Unary math and casts against the float64 reference (reference.hpp): unary minus, relu, abs, exp, log, sqrt, sin,
-// cos, tanh, sigmoid, and casts between float, double, int32 and bool, random values from fixed seeds, on every
+// cos, tanh, sigmoid, reciprocal, and casts between float, double, int32 and bool, random values from fixed seeds, on every
 // device. Integer tensors compute the float functions in float.
 #define BOOST_TEST_MODULE ops_unary
 #include <boost/test/unit_test.hpp>
@@ -31,6 +31,7 @@ void unary_ops(const std::string& dev, std::uint64_t seed) {
   expect_transcendental(a.cos(), ref::map(ra, [](double x) { return std::cos(x); }), "cos");
   expect_transcendental(a.tanh(), ref::map(ra, [](double x) { return std::tanh(x); }), "tanh");
   expect_transcendental(a.sigmoid(), ref::map(ra, [](double x) { return 1 / (1 + std::exp(-x)); }), "sigmoid");
+  expect_transcendental(p.reciprocal(), ref::map(rp, [](double x) { return 1 / x; }), "reciprocal");
   expect_transcendental((a * p).exp().log(), ref::zip(ra, rp, std::multiplies<>{}), "log(exp(a * p))");
   expect_transcendental(p.sqrt() * p.sqrt() - p, ref::map(rp, [](double) { return 0.0; }), "sqrt(p)^2 - p");
   auto composed = [](double x) { return std::exp(std::max(-x, 0.0)) + std::sqrt(std::abs(x)); };
