@@ -15,6 +15,7 @@
 #include "ctgrad/ctgrad.hpp"
 #include "ctgrad/runtime/c/c_device.hpp"
 #include "ctgrad/runtime/interpret.hpp"
+#include "../../support/kernel_check.hpp"
 
 namespace rt = ctgrad::rt;
 using rt::DType;
@@ -27,129 +28,18 @@ constexpr DType all_dtypes[] = {DType::Bool,   DType::Int8,   DType::Int16, DTyp
                                 DType::UInt32, DType::UInt64, DType::Half,  DType::BFloat16, DType::Float32, DType::Float64};
 constexpr DType int_dtypes[] = {DType::Int8, DType::Int16, DType::Int32, DType::Int64, DType::UInt8, DType::UInt16, DType::UInt32, DType::UInt64};
 
-// ---- half / bfloat16 oracle: nearest representable value by binary search over the bit patterns ----
-
-int mantissa_bits(DType d) { return d == DType::Half ? 10 : 7; }
-std::uint16_t inf_bits(DType d) { return d == DType::Half ? 0x7c00 : 0x7f80; }
-
-// Magnitude of a non-negative finite pattern; the infinity pattern decodes to the next power of two, which is the
-// value IEEE rounding treats overflow as.
-double magnitude16(std::uint16_t bits, DType d) {
-  const int m = mantissa_bits(d), bias = (1 << (14 - m)) - 1, e = bits >> m;
-  const double mant = bits & ((1 << m) - 1);
-  return e == 0 ? std::ldexp(mant, 1 - bias - m) : std::ldexp(mant + (1 << m), e - bias - m);
-}
-
-double decode16(std::uint16_t bits, DType d) {
-  const auto abs_bits = static_cast<std::uint16_t>(bits & 0x7fff);
-  double v = abs_bits > inf_bits(d) ? NAN : abs_bits == inf_bits(d) ? INFINITY : magnitude16(abs_bits, d);
-  return bits & 0x8000 ? -v : v;
-}
-
-std::uint16_t encode16(double x, DType d) {
-  if (std::isnan(x)) return static_cast<std::uint16_t>(inf_bits(d) | (inf_bits(d) >> 1 & ~inf_bits(d)));  // quiet NaN
-  const std::uint16_t sign = std::signbit(x) ? 0x8000 : 0, top = inf_bits(d);
-  const double ax = std::abs(x);
-  std::uint16_t lo = 0, hi = top;  // largest pattern <= ax, searched in [0, top]
-  while (lo < hi) {
-    auto mid = static_cast<std::uint16_t>((lo + hi + 1) / 2);
-    if (magnitude16(mid, d) <= ax) lo = mid; else hi = static_cast<std::uint16_t>(mid - 1);
-  }
-  if (lo == top) return sign | top;
-  const double below = ax - magnitude16(lo, d), above = magnitude16(static_cast<std::uint16_t>(lo + 1), d) - ax;
-  const bool up = above < below || (above == below && (lo & 1));
-  return static_cast<std::uint16_t>(sign | (lo + up));
-}
-
-// ---- host values <-> buffer bytes ----
-
-template <class T> void put(std::vector<std::uint8_t>& bytes, std::size_t i, T v) { std::memcpy(bytes.data() + i * sizeof(T), &v, sizeof(T)); }
-template <class T> T get(const std::vector<std::uint8_t>& bytes, std::size_t i) {
-  T v;
-  std::memcpy(&v, bytes.data() + i * sizeof(T), sizeof(T));
-  return v;
-}
-
-std::vector<std::uint8_t> encode(const HostValues& values, DType d) {
-  std::vector<std::uint8_t> bytes(values.size() * rt::itemsize(d));
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const double v = values[i];
-    switch (d) {
-      case DType::Bool: put<std::uint8_t>(bytes, i, v != 0); break;
-      case DType::Int8: put(bytes, i, static_cast<std::int8_t>(v)); break;
-      case DType::Int16: put(bytes, i, static_cast<std::int16_t>(v)); break;
-      case DType::Int32: put(bytes, i, static_cast<std::int32_t>(v)); break;
-      case DType::Int64: put(bytes, i, static_cast<std::int64_t>(v)); break;
-      case DType::UInt8: put(bytes, i, static_cast<std::uint8_t>(v)); break;
-      case DType::UInt16: put(bytes, i, static_cast<std::uint16_t>(v)); break;
-      case DType::UInt32: put(bytes, i, static_cast<std::uint32_t>(v)); break;
-      case DType::UInt64: put(bytes, i, static_cast<std::uint64_t>(v)); break;
-      case DType::Half: case DType::BFloat16: put(bytes, i, encode16(v, d)); break;
-      case DType::Float32: put(bytes, i, static_cast<float>(v)); break;
-      case DType::Float64: put(bytes, i, v); break;
-    }
-  }
-  return bytes;
-}
-
-HostValues decode(const std::vector<std::uint8_t>& bytes, DType d) {
-  HostValues values(bytes.size() / rt::itemsize(d));
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    switch (d) {
-      case DType::Bool: values[i] = get<std::uint8_t>(bytes, i); break;
-      case DType::Int8: values[i] = get<std::int8_t>(bytes, i); break;
-      case DType::Int16: values[i] = get<std::int16_t>(bytes, i); break;
-      case DType::Int32: values[i] = get<std::int32_t>(bytes, i); break;
-      case DType::Int64: values[i] = static_cast<double>(get<std::int64_t>(bytes, i)); break;
-      case DType::UInt8: values[i] = get<std::uint8_t>(bytes, i); break;
-      case DType::UInt16: values[i] = get<std::uint16_t>(bytes, i); break;
-      case DType::UInt32: values[i] = get<std::uint32_t>(bytes, i); break;
-      case DType::UInt64: values[i] = static_cast<double>(get<std::uint64_t>(bytes, i)); break;
-      case DType::Half: case DType::BFloat16: values[i] = decode16(get<std::uint16_t>(bytes, i), d); break;
-      case DType::Float32: values[i] = get<float>(bytes, i); break;
-      case DType::Float64: values[i] = get<double>(bytes, i); break;
-    }
-  }
-  return values;
-}
+using ctgrad_test::decode16;  // the half / bfloat16 oracle: nearest representable value, ties to even
+using ctgrad_test::encode16;
 
 // ---- program builder: operand dtypes are inferred, so each case reads like the kernel it builds ----
 
-struct Builder {
-  rt::KernelProgram p;
-  Builder(std::string name, std::int64_t global_size, DType index = DType::Int32) {
-    p.name = std::move(name);
-    p.global_size = global_size;
-    p.index_dtype = index;
-  }
-  int add(KOp op, DType d, int a = -1, int b = -1, int c = -1, std::int64_t iarg = 0, double farg = 0) {
-    p.insts.push_back({op, d, {a, b, c}, iarg, farg});
-    return static_cast<int>(p.insts.size()) - 1;
-  }
-  DType dtype(int i) const { return p.insts[static_cast<std::size_t>(i)].dtype; }
-  int param(DType d, std::int64_t size) {  // the first one is the output
-    p.params.push_back({d, size, p.params.empty()});
-    return add(KOp::Param, d, -1, -1, -1, static_cast<std::int64_t>(p.params.size()) - 1);
-  }
-  int gidx() { return add(KOp::GlobalIdx, p.index_dtype); }
-  int fconst(DType d, double v) { return add(KOp::Const, d, -1, -1, -1, 0, v); }
-  int iconst(DType d, std::int64_t v) { return add(KOp::Const, d, -1, -1, -1, v); }
-  int idx(std::int64_t v) { return iconst(p.index_dtype, v); }
-  int op(KOp o, int a, int b = -1, int c = -1) {
-    DType d = rt::is_comparison(o) ? DType::Bool : dtype(o == KOp::Where ? b : a);
-    return add(o, d, a, b, c);
-  }
-  int cast(DType d, int a) { return add(KOp::Cast, d, a); }
-  int load(int buf, int index, int gate = -1) { return add(KOp::Load, dtype(buf), buf, index, gate); }
-  void store(int buf, int index, int value) { add(KOp::Store, dtype(buf), buf, index, value); }
-  int range(std::int64_t n) { return add(KOp::Range, p.index_dtype, -1, -1, -1, n); }
-  void end_range(int r) { add(KOp::EndRange, p.index_dtype, r); }
-  int acc(int init) { return add(KOp::DefAcc, dtype(init), init); }
-  void acc_store(int a, int v) { add(KOp::AccStore, dtype(a), a, v); }
+struct Builder : ctgrad_test::ProgramBuilder {
+  using ctgrad_test::ProgramBuilder::ProgramBuilder;
+  int param(DType d, std::int64_t size) { return ctgrad_test::ProgramBuilder::param(d, size, program.params.empty()); }  // the first: output
   rt::KernelProgram done() {
-    p.flops = p.global_size * static_cast<std::int64_t>(p.insts.size());
-    for (auto& param : p.params) p.bytes += param.size * static_cast<std::int64_t>(rt::itemsize(param.dtype));
-    return p;
+    program.flops = program.global_size * static_cast<std::int64_t>(program.insts.size());
+    for (auto& param : program.params) program.bytes += param.size * static_cast<std::int64_t>(rt::itemsize(param.dtype));
+    return program;
   }
 };
 
@@ -158,24 +48,11 @@ struct Builder {
 rt::Device& c_device() { return rt::device("C"); }
 
 std::vector<HostValues> run_on_device(const rt::KernelProgram& p, const std::vector<HostValues>& inputs) {
-  auto& dev = c_device();
-  auto kernel = dev.load(dev.compile(dev.render(p), p), p);
-  std::vector<std::shared_ptr<rt::DeviceBuffer>> owned;
-  std::vector<rt::DeviceBuffer*> bufs;
-  for (std::size_t i = 0; i < p.params.size(); ++i) {
-    auto bytes = encode(inputs[i], p.params[i].dtype);
-    owned.push_back(dev.alloc(bytes.size()));
-    dev.copy_in(*owned.back(), bytes.data(), bytes.size());
-    bufs.push_back(owned.back().get());
-  }
-  kernel->run(bufs, p);
-  dev.synchronize();
+  std::vector<std::vector<std::uint8_t>> bytes;
+  for (std::size_t i = 0; i < p.params.size(); ++i) bytes.push_back(ctgrad_test::encode(p.params[i].dtype, inputs[i]));
+  bytes = ctgrad_test::run_on_device(c_device(), p, std::move(bytes));
   std::vector<HostValues> out;
-  for (std::size_t i = 0; i < p.params.size(); ++i) {
-    std::vector<std::uint8_t> bytes(owned[i]->bytes);
-    dev.copy_out(bytes.data(), *owned[i], bytes.size());
-    out.push_back(decode(bytes, p.params[i].dtype));
-  }
+  for (std::size_t i = 0; i < p.params.size(); ++i) out.push_back(ctgrad_test::decode(p.params[i].dtype, bytes[i]));
   return out;
 }
 
@@ -243,9 +120,9 @@ void check(const rt::KernelProgram& p, double tol = 1e-5, const std::map<std::si
 template <class MakeOp>
 rt::KernelProgram many_ops(const std::string& name, DType in, DType out, std::size_t count, std::int64_t n, MakeOp make) {
   Builder b(name, n);
-  int o = b.param(out, n * static_cast<std::int64_t>(count)), x = b.param(in, n), y = b.param(in, n), g = b.gidx();
-  int a = b.load(x, g), c = b.load(y, g), base = b.op(KOp::Mul, g, b.idx(static_cast<std::int64_t>(count)));
-  for (std::size_t k = 0; k < count; ++k) b.store(o, b.op(KOp::Add, base, b.idx(static_cast<std::int64_t>(k))), make(b, k, a, c));
+  int o = b.param(out, n * static_cast<std::int64_t>(count)), x = b.param(in, n), y = b.param(in, n), g = b.global_idx();
+  int a = b.load(x, g), c = b.load(y, g), base = b.alu(KOp::Mul, g, b.index(static_cast<std::int64_t>(count)));
+  for (std::size_t k = 0; k < count; ++k) b.store(o, b.alu(KOp::Add, base, b.index(static_cast<std::int64_t>(k))), make(b, k, a, c));
   return b.done();
 }
 
@@ -273,10 +150,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 BOOST_AUTO_TEST_CASE(worked_example_from_the_header) {  // out[g] = sum_r a[g*4 + r] * 2
   Builder b("worked_example", 100);
-  int out = b.param(DType::Float32, 100), a = b.param(DType::Float32, 400), g = b.gidx();
-  int acc = b.acc(b.fconst(DType::Float32, 0)), r = b.range(4);
-  int x = b.load(a, b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(4)), r));
-  b.acc_store(acc, b.op(KOp::Add, acc, b.op(KOp::Mul, x, b.fconst(DType::Float32, 2))));
+  int out = b.param(DType::Float32, 100), a = b.param(DType::Float32, 400), g = b.global_idx();
+  int acc = b.acc(DType::Float32, 0), r = b.range(4);
+  int x = b.load(a, b.alu(KOp::Add, b.alu(KOp::Mul, g, b.index(4)), r));
+  b.acc_store(acc, b.alu(KOp::Add, acc, b.alu(KOp::Mul, x, b.constant(DType::Float32, 2))));
   b.end_range(r);
   b.store(out, g, acc);
   check(b.done());
@@ -285,7 +162,7 @@ BOOST_AUTO_TEST_CASE(worked_example_from_the_header) {  // out[g] = sum_r a[g*4 
 BOOST_AUTO_TEST_CASE(float_unary_ops) {
   for (DType d : {DType::Float32, DType::Float64}) {
     const KOp ops[] = {KOp::Neg, KOp::Exp2, KOp::Log2, KOp::Sin, KOp::Sqrt, KOp::Recip};
-    auto p = many_ops(std::string("unary_") + rt::name(d), d, d, 6, 257, [&](Builder& b, std::size_t k, int a, int) { return b.op(ops[k], a); });
+    auto p = many_ops(std::string("unary_") + rt::name(d), d, d, 6, 257, [&](Builder& b, std::size_t k, int a, int) { return b.alu(ops[k], a); });
     check(p, d == DType::Float32 ? 1e-5 : 1e-12, {{1, {0.01, 20}}});  // positive for Log2 and Sqrt
   }
 }
@@ -294,9 +171,9 @@ BOOST_AUTO_TEST_CASE(float_binary_ops_comparisons_and_where) {
   for (DType d : {DType::Float32, DType::Float64}) {
     const KOp ops[] = {KOp::Add, KOp::Sub, KOp::Mul, KOp::Div, KOp::Max, KOp::CmpLt, KOp::CmpNe, KOp::CmpEq};
     auto p = many_ops(std::string("binary_") + rt::name(d), d, d, 10, 300, [&](Builder& b, std::size_t k, int a, int c) {
-      if (k == 8) return b.op(KOp::Max, a, b.fconst(d, NAN));                               // fmax: the NaN loses
-      if (k == 9) return b.op(KOp::Where, b.op(KOp::CmpEq, a, b.op(KOp::Max, a, c)), a, c);  // equal half the time
-      int r = b.op(ops[k], a, c);
+      if (k == 8) return b.alu(KOp::Max, a, b.constant(d, NAN));                               // fmax: the NaN loses
+      if (k == 9) return b.alu(KOp::Where, b.alu(KOp::CmpEq, a, b.alu(KOp::Max, a, c)), a, c);  // equal half the time
+      int r = b.alu(ops[k], a, c);
       return rt::is_comparison(ops[k]) ? b.cast(d, r) : r;
     });
     check(p, d == DType::Float32 ? 1e-6 : 1e-15, {{2, {-4, 4, true}}});
@@ -310,9 +187,9 @@ BOOST_AUTO_TEST_CASE(integer_ops_wrap_like_interpret) {
     auto p = many_ops(std::string("int_ops_") + rt::name(d), d, d, std::size(ops), 500, [&](Builder& b, std::size_t k, int a, int c) {
       // interpret() holds 64-bit values in doubles and cannot wrap them below zero
       const KOp op = d == DType::UInt64 && (ops[k] == KOp::Sub || ops[k] == KOp::Neg) ? KOp::Add : ops[k];
-      if (op == KOp::Neg) return b.op(op, a);
-      if (op == KOp::Where) return b.op(op, b.op(KOp::CmpLt, c, a), a, c);
-      int r = b.op(op, a, c);
+      if (op == KOp::Neg) return b.alu(op, a);
+      if (op == KOp::Where) return b.alu(op, b.alu(KOp::CmpLt, c, a), a, c);
+      int r = b.alu(op, a, c);
       return rt::is_comparison(op) ? b.cast(d, r) : r;
     });
     Spec divisor = default_spec(d);
@@ -324,7 +201,7 @@ BOOST_AUTO_TEST_CASE(integer_ops_wrap_like_interpret) {
 BOOST_AUTO_TEST_CASE(signed_min_divided_by_minus_one_wraps) {  // traps in plain C on x86
   for (DType d : {DType::Int8, DType::Int32, DType::Int64}) {
     auto p = many_ops(std::string("min_div_") + rt::name(d), d, d, 2, 4,
-                      [](Builder& b, std::size_t k, int a, int c) { return b.op(k == 0 ? KOp::IDiv : KOp::Mod, a, c); });
+                      [](Builder& b, std::size_t k, int a, int c) { return b.alu(k == 0 ? KOp::IDiv : KOp::Mod, a, c); });
     const double min = d == DType::Int8 ? -128 : d == DType::Int32 ? -2147483648.0 : -std::ldexp(1, 40);
     compare(p, {HostValues(8, 0), {min, min, 7, -7}, {-1, 3, -1, 2}});
   }
@@ -332,9 +209,9 @@ BOOST_AUTO_TEST_CASE(signed_min_divided_by_minus_one_wraps) {  // traps in plain
 
 BOOST_AUTO_TEST_CASE(index_derived_data_wraps) {  // an LCG hash of g: overflowing int32 arithmetic that is not an index
   Builder b("index_hash", 3000);
-  int out = b.param(DType::Int32, 3000), g = b.gidx();
-  int hash = b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(1103515245)), b.idx(12345));
-  b.store(out, g, b.op(KOp::Xor, hash, b.op(KOp::Mul, hash, b.idx(40503))));  // products stay below 2^53
+  int out = b.param(DType::Int32, 3000), g = b.global_idx();
+  int hash = b.alu(KOp::Add, b.alu(KOp::Mul, g, b.index(1103515245)), b.index(12345));
+  b.store(out, g, b.alu(KOp::Xor, hash, b.alu(KOp::Mul, hash, b.index(40503))));  // products stay below 2^53
   auto p = b.done();
   BOOST_TEST(c_device().render(p).find("(uint32_t)") != std::string::npos);
   check(p, 0);
@@ -343,7 +220,7 @@ BOOST_AUTO_TEST_CASE(index_derived_data_wraps) {  // an LCG hash of g: overflowi
 BOOST_AUTO_TEST_CASE(bool_ops) {
   const KOp ops[] = {KOp::And, KOp::Or, KOp::Xor, KOp::Max, KOp::Add, KOp::Mul, KOp::CmpNe, KOp::CmpLt, KOp::Where};
   auto p = many_ops("bool_ops", DType::Bool, DType::Bool, std::size(ops), 64, [&](Builder& b, std::size_t k, int a, int c) {
-    return ops[k] == KOp::Where ? b.op(KOp::Where, a, c, b.op(KOp::Xor, a, c)) : b.op(ops[k], a, c);
+    return ops[k] == KOp::Where ? b.alu(KOp::Where, a, c, b.alu(KOp::Xor, a, c)) : b.alu(ops[k], a, c);
   });
   check(p);
 }
@@ -355,9 +232,9 @@ BOOST_AUTO_TEST_CASE(casts_between_every_dtype) {  // out[g*13 + s] = double(T(i
     int out = b.param(DType::Float64, 200 * 13);
     std::vector<int> inputs;
     for (DType from : all_dtypes) inputs.push_back(b.param(from, 200));
-    int g = b.gidx(), base = b.op(KOp::Mul, g, b.idx(13));
+    int g = b.global_idx(), base = b.alu(KOp::Mul, g, b.index(13));
     for (std::size_t s = 0; s < inputs.size(); ++s)
-      b.store(out, b.op(KOp::Add, base, b.idx(static_cast<std::int64_t>(s))), b.cast(DType::Float64, b.cast(to, b.load(inputs[s], g))));
+      b.store(out, b.alu(KOp::Add, base, b.index(static_cast<std::int64_t>(s))), b.cast(DType::Float64, b.cast(to, b.load(inputs[s], g))));
     std::map<std::size_t, Spec> specs;
     for (std::size_t s = 0; s < inputs.size(); ++s) {
       const DType from = all_dtypes[s];
@@ -371,11 +248,11 @@ BOOST_AUTO_TEST_CASE(casts_between_every_dtype) {  // out[g*13 + s] = double(T(i
 BOOST_AUTO_TEST_CASE(half_and_bfloat16_compute) {  // load -> f32 -> compute -> round back, and ALU on half itself
   for (DType d : {DType::Half, DType::BFloat16}) {
     Builder b(std::string("compute_") + rt::name(d), 1000);
-    int out = b.param(d, 2000), a = b.param(d, 1000), g = b.gidx(), x = b.load(a, g);
-    int f = b.op(KOp::Exp2, b.op(KOp::Mul, b.cast(DType::Float32, x), b.fconst(DType::Float32, 0.75)));
-    b.store(out, b.op(KOp::Mul, g, b.idx(2)), b.cast(d, b.op(KOp::Add, f, b.fconst(DType::Float32, -1))));
-    int h = b.op(KOp::Sqrt, b.op(KOp::Add, b.op(KOp::Mul, x, x), b.fconst(d, 0.5)));
-    b.store(out, b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(2)), b.idx(1)), h);
+    int out = b.param(d, 2000), a = b.param(d, 1000), g = b.global_idx(), x = b.load(a, g);
+    int f = b.alu(KOp::Exp2, b.alu(KOp::Mul, b.cast(DType::Float32, x), b.constant(DType::Float32, 0.75)));
+    b.store(out, b.alu(KOp::Mul, g, b.index(2)), b.cast(d, b.alu(KOp::Add, f, b.constant(DType::Float32, -1))));
+    int h = b.alu(KOp::Sqrt, b.alu(KOp::Add, b.alu(KOp::Mul, x, x), b.constant(d, 0.5)));
+    b.store(out, b.alu(KOp::Add, b.alu(KOp::Mul, g, b.index(2)), b.index(1)), h);
     check(b.done());
   }
 }
@@ -383,9 +260,9 @@ BOOST_AUTO_TEST_CASE(half_and_bfloat16_compute) {  // load -> f32 -> compute -> 
 BOOST_AUTO_TEST_CASE(half_arithmetic_rounds_every_op) {  // interpret() does not round, so the expectation is explicit
   for (DType d : {DType::Half, DType::BFloat16}) {
     Builder b(std::string("half_rounding_") + rt::name(d), 2);
-    int out = b.param(DType::Float32, 2), x = b.param(d, 2), y = b.param(d, 2), g = b.gidx();
+    int out = b.param(DType::Float32, 2), x = b.param(d, 2), y = b.param(d, 2), g = b.global_idx();
     int a = b.load(x, g);
-    b.store(out, g, b.cast(DType::Float32, b.op(KOp::Sub, b.op(KOp::Add, a, b.load(y, g)), a)));
+    b.store(out, g, b.cast(DType::Float32, b.alu(KOp::Sub, b.alu(KOp::Add, a, b.load(y, g)), a)));
     const double ulp = d == DType::Half ? 0x1p-10 : 0x1p-7;
     // 1 + ulp/2 ties to even (1), 1 + 3ulp/2 ties up to 1 + 2ulp
     auto got = run_on_device(b.done(), {{0, 0}, {1, 1}, {ulp / 2, 1.5 * ulp}});
@@ -399,7 +276,7 @@ BOOST_AUTO_TEST_CASE(half_and_bfloat16_conversions_are_bit_exact) {
   for (DType d : {DType::Half, DType::BFloat16}) {
     // every 16-bit pattern -> float
     Builder up(std::string("widen_") + rt::name(d), 65536);
-    int f = up.param(DType::Float32, 65536), h = up.param(d, 65536), g = up.gidx();
+    int f = up.param(DType::Float32, 65536), h = up.param(d, 65536), g = up.global_idx();
     up.store(f, g, up.cast(DType::Float32, up.load(h, g)));
     auto widen = up.done();
     // floats -> 16 bits: specials, halfway cases, the overflow boundary, subnormals, and random bit patterns
@@ -413,7 +290,7 @@ BOOST_AUTO_TEST_CASE(half_and_bfloat16_conversions_are_bit_exact) {
       floats.push_back(x);
     }
     Builder down(std::string("narrow_") + rt::name(d), 65536);
-    int n16 = down.param(d, 65536), n32 = down.param(DType::Float32, 65536), gd = down.gidx();
+    int n16 = down.param(d, 65536), n32 = down.param(DType::Float32, 65536), gd = down.global_idx();
     down.store(n16, gd, down.cast(d, down.load(n32, gd)));
     auto narrow = down.done();
 
@@ -450,17 +327,17 @@ BOOST_AUTO_TEST_CASE(half_and_bfloat16_conversions_are_bit_exact) {
 BOOST_AUTO_TEST_CASE(gated_loads_pad_without_touching_memory) {
   {  // out[g] = a[g-1] where 0 <= g-1 < n, else 0: a padded shift
     Builder b("pad_shift", 130);
-    int out = b.param(DType::Float32, 130), a = b.param(DType::Float32, 128), g = b.gidx();
-    int i = b.op(KOp::Sub, g, b.idx(1));
-    int gate = b.op(KOp::And, b.op(KOp::CmpLt, b.idx(-1), i), b.op(KOp::CmpLt, i, b.idx(128)));
+    int out = b.param(DType::Float32, 130), a = b.param(DType::Float32, 128), g = b.global_idx();
+    int i = b.alu(KOp::Sub, g, b.index(1));
+    int gate = b.alu(KOp::And, b.alu(KOp::CmpLt, b.index(-1), i), b.alu(KOp::CmpLt, i, b.index(128)));
     b.store(out, g, b.load(a, i, gate));
     check(b.done());
   }
   {  // a gated-off index 2^40 elements away would fault if it were dereferenced
     Builder b("gate_far_index", 1000, DType::Int64);
-    int out = b.param(DType::Int32, 1000), a = b.param(DType::Int32, 500), g = b.gidx();
-    int even = b.op(KOp::CmpEq, b.op(KOp::Mod, g, b.idx(2)), b.idx(0));
-    int i = b.op(KOp::Where, even, b.op(KOp::IDiv, g, b.idx(2)), b.op(KOp::Mul, g, b.idx(std::int64_t(1) << 40)));
+    int out = b.param(DType::Int32, 1000), a = b.param(DType::Int32, 500), g = b.global_idx();
+    int even = b.alu(KOp::CmpEq, b.alu(KOp::Mod, g, b.index(2)), b.index(0));
+    int i = b.alu(KOp::Where, even, b.alu(KOp::IDiv, g, b.index(2)), b.alu(KOp::Mul, g, b.index(std::int64_t(1) << 40)));
     b.store(out, g, b.load(a, i, even));
     check(b.done());
   }
@@ -468,33 +345,33 @@ BOOST_AUTO_TEST_CASE(gated_loads_pad_without_touching_memory) {
 
 BOOST_AUTO_TEST_CASE(nested_empty_and_sequential_ranges) {
   Builder b("ranges", 64);
-  int out = b.param(DType::Float32, 64 * 3), a = b.param(DType::Float32, 64 * 15), g = b.gidx();
+  int out = b.param(DType::Float32, 64 * 3), a = b.param(DType::Float32, 64 * 15), g = b.global_idx();
   // sum over a 3x5 block, nested
-  int sum = b.acc(b.fconst(DType::Float32, 0)), i = b.range(3), j = b.range(5);
-  int x = b.load(a, b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(15)), b.op(KOp::Add, b.op(KOp::Mul, i, b.idx(5)), j)));
-  b.acc_store(sum, b.op(KOp::Add, sum, x));
+  int sum = b.acc(DType::Float32, 0), i = b.range(3), j = b.range(5);
+  int x = b.load(a, b.alu(KOp::Add, b.alu(KOp::Mul, g, b.index(15)), b.alu(KOp::Add, b.alu(KOp::Mul, i, b.index(5)), j)));
+  b.acc_store(sum, b.alu(KOp::Add, sum, x));
   b.end_range(j);
   b.end_range(i);
   // max over the same block's first row, after the first loop; -inf start
-  int mx = b.acc(b.fconst(DType::Float32, -INFINITY)), k = b.range(5);
-  b.acc_store(mx, b.op(KOp::Max, mx, b.load(a, b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(15)), k))));
+  int mx = b.acc(DType::Float32, -INFINITY), k = b.range(5);
+  b.acc_store(mx, b.alu(KOp::Max, mx, b.load(a, b.alu(KOp::Add, b.alu(KOp::Mul, g, b.index(15)), k))));
   b.end_range(k);
   // an empty range leaves its accumulator at the start value
-  int empty = b.acc(b.fconst(DType::Float32, 3.5)), e = b.range(0);
-  b.acc_store(empty, b.op(KOp::Add, empty, b.load(a, g)));
+  int empty = b.acc(DType::Float32, 3.5), e = b.range(0);
+  b.acc_store(empty, b.alu(KOp::Add, empty, b.load(a, g)));
   b.end_range(e);
-  int base = b.op(KOp::Mul, g, b.idx(3));
+  int base = b.alu(KOp::Mul, g, b.index(3));
   b.store(out, base, sum);
-  b.store(out, b.op(KOp::Add, base, b.idx(1)), b.op(KOp::Mul, mx, b.fconst(DType::Float32, 2)));
-  b.store(out, b.op(KOp::Add, base, b.idx(2)), empty);
+  b.store(out, b.alu(KOp::Add, base, b.index(1)), b.alu(KOp::Mul, mx, b.constant(DType::Float32, 2)));
+  b.store(out, b.alu(KOp::Add, base, b.index(2)), empty);
   check(b.done());
 }
 
 BOOST_AUTO_TEST_CASE(int64_index_reduction) {  // out[g] = sum_r a[g*7 + r] over int64 indices and values
   Builder b("int64_reduce", 300, DType::Int64);
-  int out = b.param(DType::Int64, 300), a = b.param(DType::Int64, 2100), g = b.gidx();
-  int acc = b.acc(b.iconst(DType::Int64, 0)), r = b.range(7);
-  b.acc_store(acc, b.op(KOp::Add, acc, b.load(a, b.op(KOp::Add, b.op(KOp::Mul, g, b.idx(7)), r))));
+  int out = b.param(DType::Int64, 300), a = b.param(DType::Int64, 2100), g = b.global_idx();
+  int acc = b.acc(DType::Int64, 0), r = b.range(7);
+  b.acc_store(acc, b.alu(KOp::Add, acc, b.load(a, b.alu(KOp::Add, b.alu(KOp::Mul, g, b.index(7)), r))));
   b.end_range(r);
   b.store(out, g, acc);
   check(b.done(), 0);
@@ -503,16 +380,16 @@ BOOST_AUTO_TEST_CASE(int64_index_reduction) {  // out[g] = sum_r a[g*7 + r] over
 BOOST_AUTO_TEST_CASE(large_global_size_split_over_threads) {  // uneven size: the last chunk is partial
   const std::int64_t n = (1 << 20) + 37;
   Builder b("large_elementwise", n);
-  int out = b.param(DType::Float32, n), a = b.param(DType::Float32, n), c = b.param(DType::Int32, n), g = b.gidx();
-  int x = b.op(KOp::Add, b.op(KOp::Mul, b.load(a, g), b.cast(DType::Float32, b.load(c, g))), b.cast(DType::Float32, g));
-  b.store(out, g, b.op(KOp::Max, x, b.fconst(DType::Float32, 0)));
+  int out = b.param(DType::Float32, n), a = b.param(DType::Float32, n), c = b.param(DType::Int32, n), g = b.global_idx();
+  int x = b.alu(KOp::Add, b.alu(KOp::Mul, b.load(a, g), b.cast(DType::Float32, b.load(c, g))), b.cast(DType::Float32, g));
+  b.store(out, g, b.alu(KOp::Max, x, b.constant(DType::Float32, 0)));
   auto p = b.done();
   BOOST_TEST_REQUIRE(p.flops + p.bytes / 4 >= (1 << 16));  // large enough for launch_cpu_kernel to split it
   check(p, 1e-6, {{1, {0, 4}}, {2, {0, 1000}}});  // no cancellation: float vs interpret()'s double stays relative
 }
 
 BOOST_AUTO_TEST_CASE(missing_compiler_is_a_device_error_with_advice) {
-  auto p = many_ops("needs_cc", DType::Float32, DType::Float32, 1, 4, [](Builder& b, std::size_t, int a, int c) { return b.op(KOp::Add, a, c); });
+  auto p = many_ops("needs_cc", DType::Float32, DType::Float32, 1, 4, [](Builder& b, std::size_t, int a, int c) { return b.alu(KOp::Add, a, c); });
   auto& dev = c_device();
   const auto source = dev.render(p);
   auto says_how_to_fix = [](const ctgrad::DeviceError& e) {
@@ -533,7 +410,7 @@ BOOST_AUTO_TEST_CASE(missing_compiler_is_a_device_error_with_advice) {
 
 BOOST_AUTO_TEST_CASE(compiler_and_renderer_failures_are_compile_errors) {
   auto p = many_ops("broken_kernel", DType::Float32, DType::Float32, 1, 4,
-                    [](Builder& b, std::size_t, int a, int c) { return b.op(KOp::Add, a, c); });
+                    [](Builder& b, std::size_t, int a, int c) { return b.alu(KOp::Add, a, c); });
   auto& dev = c_device();
   BOOST_CHECK_EXCEPTION(dev.compile("void broken_kernel(void) { return 1 +; }", p), ctgrad::CompileError, [](const ctgrad::CompileError& e) {
     std::string m = e.what();
@@ -551,7 +428,7 @@ BOOST_AUTO_TEST_CASE(compiler_and_renderer_failures_are_compile_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(load_failures_are_device_errors) {
-  auto p = many_ops("loadable", DType::Float32, DType::Float32, 1, 4, [](Builder& b, std::size_t, int a, int c) { return b.op(KOp::Add, a, c); });
+  auto p = many_ops("loadable", DType::Float32, DType::Float32, 1, 4, [](Builder& b, std::size_t, int a, int c) { return b.alu(KOp::Add, a, c); });
   auto& dev = c_device();
   BOOST_CHECK_THROW(dev.load({'n', 'o', 't', ' ', 'E', 'L', 'F'}, p), ctgrad::DeviceError);
   auto renamed = p;
@@ -574,9 +451,9 @@ BOOST_AUTO_TEST_CASE(elementwise_chain_bandwidth_and_compile_time) {
   const std::int64_t n = 1 << 24;
   const auto bytes = static_cast<std::size_t>(n) * 4;
   Builder b("chain_2_24", n);
-  int out = b.param(DType::Float32, n), pa = b.param(DType::Float32, n), pb = b.param(DType::Float32, n), g = b.gidx();
-  int a = b.load(pa, g), x = b.op(KOp::Add, b.op(KOp::Mul, a, b.load(pb, g)), b.fconst(DType::Float32, 1));
-  b.store(out, g, b.op(KOp::Sub, b.op(KOp::Mul, b.op(KOp::Max, x, b.fconst(DType::Float32, 0)), b.fconst(DType::Float32, 0.5)), a));
+  int out = b.param(DType::Float32, n), pa = b.param(DType::Float32, n), pb = b.param(DType::Float32, n), g = b.global_idx();
+  int a = b.load(pa, g), x = b.alu(KOp::Add, b.alu(KOp::Mul, a, b.load(pb, g)), b.constant(DType::Float32, 1));
+  b.store(out, g, b.alu(KOp::Sub, b.alu(KOp::Mul, b.alu(KOp::Max, x, b.constant(DType::Float32, 0)), b.constant(DType::Float32, 0.5)), a));
   auto p = b.done();
   auto& dev = c_device();
   auto kernel = dev.load(dev.compile(dev.render(p), p), p);
@@ -626,7 +503,7 @@ BOOST_AUTO_TEST_CASE(elementwise_chain_bandwidth_and_compile_time) {
   std::vector<double> compile_s;
   for (int k = 0; k < 7; ++k) {
     auto small = many_ops("small_" + std::to_string(k), DType::Float32, DType::Float32, 1, 64,
-                          [k](Builder& sb, std::size_t, int x0, int x1) { return sb.op(k % 2 ? KOp::Mul : KOp::Add, x0, x1); });
+                          [k](Builder& sb, std::size_t, int x0, int x1) { return sb.alu(k % 2 ? KOp::Mul : KOp::Add, x0, x1); });
     auto t0 = std::chrono::steady_clock::now();
     BOOST_TEST(!dev.compile(dev.render(small), small).empty());
     compile_s.push_back(seconds_since(t0));

@@ -5,7 +5,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +15,7 @@
 #include "ctgrad/ctgrad.hpp"
 #include "ctgrad/runtime/cpu.hpp"
 #include "ctgrad/runtime/interpret.hpp"
+#include "../../support/kernel_check.hpp"
 #include "llvm_device.hpp"
 
 using namespace ctgrad::rt;
@@ -26,79 +26,6 @@ namespace {
 constexpr DType all_dtypes[] = {DType::Bool,   DType::Int8,   DType::Int16,  DType::Int32, DType::Int64,    DType::UInt8,   DType::UInt16,
                                 DType::UInt32, DType::UInt64, DType::Float32, DType::Half, DType::BFloat16, DType::Float64};
 constexpr DType float_dtypes[] = {DType::Half, DType::BFloat16, DType::Float32, DType::Float64};
-
-// ---- element storage, written independently of the renderer ----
-
-// Nearest bf16 to x, ties to even: the nearest of the three bf16 values around float(x).
-std::uint16_t bf16_from_double(double x) {
-  if (std::isnan(x)) return 0x7fc0;
-  auto value = [](std::uint32_t b) { return static_cast<double>(std::bit_cast<float>((b & 0xffffu) << 16)); };
-  const std::uint32_t near = std::bit_cast<std::uint32_t>(static_cast<float>(x)) >> 16;
-  std::uint32_t best = near;
-  for (std::uint32_t c : {near - 1, near + 1}) {
-    const double dc = std::abs(value(c) - x), db = std::abs(value(best) - x);
-    if (dc < db || (dc == db && c % 2 == 0)) best = c;
-  }
-  return static_cast<std::uint16_t>(best);
-}
-
-template <class T>
-void put_as(std::uint8_t* dst, T v) { std::memcpy(dst, &v, sizeof v); }
-template <class T>
-double get_as(const std::uint8_t* src) {
-  T v;
-  std::memcpy(&v, src, sizeof v);
-  return static_cast<double>(v);
-}
-
-// Stores v as an element of dtype d (integers wrap as the interpreter's wrap_int does).
-void put(DType d, std::uint8_t* dst, double v) {
-  auto i = [v] { return static_cast<std::int64_t>(v); };
-  switch (d) {
-    case DType::Bool: return put_as<std::uint8_t>(dst, v != 0);
-    case DType::Int8: return put_as(dst, static_cast<std::int8_t>(i()));
-    case DType::Int16: return put_as(dst, static_cast<std::int16_t>(i()));
-    case DType::Int32: return put_as(dst, static_cast<std::int32_t>(i()));
-    case DType::Int64: return put_as(dst, i());
-    case DType::UInt8: return put_as(dst, static_cast<std::uint8_t>(i()));
-    case DType::UInt16: return put_as(dst, static_cast<std::uint16_t>(i()));
-    case DType::UInt32: return put_as(dst, static_cast<std::uint32_t>(i()));
-    case DType::UInt64: return put_as(dst, v < 0 ? static_cast<std::uint64_t>(i()) : static_cast<std::uint64_t>(v));
-    case DType::Half: return put_as(dst, static_cast<_Float16>(v));
-    case DType::BFloat16: return put_as(dst, bf16_from_double(v));
-    case DType::Float32: return put_as(dst, static_cast<float>(v));
-    case DType::Float64: return put_as(dst, v);
-  }
-}
-
-double get(DType d, const std::uint8_t* src) {
-  switch (d) {
-    case DType::Bool: return get_as<std::uint8_t>(src);
-    case DType::Int8: return get_as<std::int8_t>(src);
-    case DType::Int16: return get_as<std::int16_t>(src);
-    case DType::Int32: return get_as<std::int32_t>(src);
-    case DType::Int64: return get_as<std::int64_t>(src);
-    case DType::UInt8: return get_as<std::uint8_t>(src);
-    case DType::UInt16: return get_as<std::uint16_t>(src);
-    case DType::UInt32: return get_as<std::uint32_t>(src);
-    case DType::UInt64: return get_as<std::uint64_t>(src);
-    case DType::Half: return get_as<_Float16>(src);
-    case DType::BFloat16: {
-      std::uint16_t b;
-      std::memcpy(&b, src, 2);
-      return std::bit_cast<float>(static_cast<std::uint32_t>(b) << 16);
-    }
-    case DType::Float32: return get_as<float>(src);
-    case DType::Float64: return get_as<double>(src);
-  }
-  return 0;
-}
-
-double stored(DType d, double v) {  // v as a buffer of dtype d holds it
-  std::uint8_t bytes[8];
-  put(d, bytes, v);
-  return get(d, bytes);
-}
 
 // ---- building programs ----
 
@@ -112,35 +39,15 @@ Values defaults(DType d) {
   return is_unsigned(d) ? Values{0, 200} : Values{-100, 100};
 }
 
-struct Builder {
-  Builder(std::string name, std::int64_t global_size, DType index = DType::Int32) {
-    p.name = std::move(name);
-    p.global_size = global_size;
-    p.index_dtype = index;
-  }
-  int add(KOp op, DType d, std::array<std::int32_t, 3> src = {-1, -1, -1}, std::int64_t iarg = 0, double farg = 0) {
-    p.insts.push_back({op, d, src, iarg, farg});
-    return static_cast<int>(p.insts.size()) - 1;
-  }
-  int param(DType d, std::int64_t size, std::optional<Values> v = {}) {  // the first one is the output
-    p.params.push_back({d, size, p.params.empty()});
+// The shared builder, with the first parameter as the output and each parameter's random inputs beside it.
+struct Builder : ctgrad_test::ProgramBuilder {
+  using ctgrad_test::ProgramBuilder::ProgramBuilder;
+  int param(DType d, std::int64_t size, std::optional<Values> v = {}) {
     values.push_back(v.value_or(defaults(d)));
-    return add(KOp::Param, d, {-1, -1, -1}, static_cast<std::int64_t>(p.params.size()) - 1);
+    return ctgrad_test::ProgramBuilder::param(d, size, program.params.empty());
   }
-  int konst(DType d, double v) {
-    return is_float(d) ? add(KOp::Const, d, {-1, -1, -1}, 0, v) : add(KOp::Const, d, {-1, -1, -1}, static_cast<std::int64_t>(v));
-  }
-  int index(std::int64_t v) { return konst(p.index_dtype, static_cast<double>(v)); }
-  int gidx() { return add(KOp::GlobalIdx, p.index_dtype); }
-  int op(KOp o, DType d, int a, int b = -1, int c = -1) { return add(o, d, {a, b, c}); }
-  int iop(KOp o, int a, int b) { return op(o, p.index_dtype, a, b); }
-  int load(int buf, int idx, int gate = -1) { return add(KOp::Load, p.insts[static_cast<std::size_t>(buf)].dtype, {buf, idx, gate}); }
-  void store(int buf, int idx, int value) { add(KOp::Store, p.insts[static_cast<std::size_t>(value)].dtype, {buf, idx, value}); }
-  int range(std::int64_t n) { return add(KOp::Range, p.index_dtype, {-1, -1, -1}, n); }
-  void end(int r) { add(KOp::EndRange, p.index_dtype, {r, -1, -1}); }
-  int acc(DType d, double init) { return add(KOp::DefAcc, d, {konst(d, init), -1, -1}); }
-  void acc_store(int acc, int value) { add(KOp::AccStore, p.insts[static_cast<std::size_t>(acc)].dtype, {acc, value, -1}); }
-  KernelProgram p;
+  int iop(KOp o, int a, int b) { return op(o, program.index_dtype, a, b); }
+  void store(int buf, int idx, int value) { add(KOp::Store, dtype(value), buf, idx, value); }  // the value's dtype
   std::vector<Values> values;
 };
 
@@ -161,40 +68,32 @@ double ulps(DType d, double n) {  // n units of d's machine epsilon
 // of the output: integers exactly; floats within tol relative to max(1, |expected|) (by default 16 ulps of the
 // output dtype), because interpret() computes float chains in double and rounds only when storing.
 void check(const Builder& b, std::optional<double> tol = {}) {
-  const KernelProgram& p = b.p;
-  Device& dev = llvm_device();
+  using ctgrad_test::get_element, ctgrad_test::put_element;
+  const KernelProgram& p = b.program;
   std::mt19937_64 rng(p.hash());
   std::vector<HostValues> host;
-  std::vector<std::shared_ptr<DeviceBuffer>> bufs;
-  std::vector<DeviceBuffer*> raw;
+  std::vector<std::vector<std::uint8_t>> bytes;
   for (std::size_t k = 0; k < p.params.size(); ++k) {
     const DType d = p.params[k].dtype;
     const auto n = static_cast<std::size_t>(p.params[k].size), size = itemsize(d);
-    std::vector<std::uint8_t> bytes(n * size);
+    bytes.emplace_back(n * size);
     HostValues values(n);
     for (std::size_t j = 0; j < n; ++j) {
-      put(d, &bytes[j * size], random_value(b.values[k], d, rng));
-      values[j] = get(d, &bytes[j * size]);
+      put_element(d, &bytes[k][j * size], random_value(b.values[k], d, rng));
+      values[j] = get_element(d, &bytes[k][j * size]);
     }
-    bufs.push_back(dev.alloc(bytes.size()));
-    dev.copy_in(*bufs.back(), bytes.data(), bytes.size());
-    raw.push_back(bufs.back().get());
     host.push_back(std::move(values));
   }
   interpret(p, host);
-  auto kernel = dev.load(dev.compile(dev.render(p), p), p);
-  kernel->run(raw, p);
-  dev.synchronize();
+  const std::vector<std::uint8_t> out = ctgrad_test::run_on_device(llvm_device(), p, std::move(bytes))[0];
 
   const DType d = p.params[0].dtype;
   const auto n = static_cast<std::size_t>(p.params[0].size), size = itemsize(d);
   const double within = is_float(d) ? tol.value_or(ulps(d, 16)) : 0;
-  std::vector<std::uint8_t> out(n * size);
-  dev.copy_out(out.data(), *bufs[0], out.size());
   std::size_t bad = 0;
   std::string first;
   for (std::size_t j = 0; j < n; ++j) {
-    const double got = get(d, &out[j * size]), want = stored(d, host[0][j]);
+    const double got = get_element(d, &out[j * size]), want = ctgrad_test::stored(d, host[0][j]);
     const bool ok = got == want || (std::isnan(got) && std::isnan(want)) ||
                     std::abs(got - want) <= within * std::max(1.0, std::abs(want));
     if (!ok && bad++ == 0) first = "[" + std::to_string(j) + "]: got " + std::to_string(got) + ", expected " + std::to_string(want);
@@ -205,7 +104,7 @@ void check(const Builder& b, std::optional<double> tol = {}) {
 // out[g] = op(a[g], b[g]) (Bool out for comparisons)
 Builder binary(KOp o, DType d, Values a, Values b) {
   Builder k(std::string("binary_") + name(o) + "_" + name(d), 257);
-  const int out = k.param(is_comparison(o) ? DType::Bool : d, 257), pa = k.param(d, 257, a), pb = k.param(d, 257, b), g = k.gidx();
+  const int out = k.param(is_comparison(o) ? DType::Bool : d, 257), pa = k.param(d, 257, a), pb = k.param(d, 257, b), g = k.global_idx();
   k.store(out, g, k.op(o, is_comparison(o) ? DType::Bool : d, k.load(pa, g), k.load(pb, g)));
   return k;
 }
@@ -220,12 +119,12 @@ bool defined_for(KOp o, DType d) {
 Builder elementwise(std::int64_t n) {
   const DType f = DType::Float32;
   Builder k("elementwise", n);
-  const int out = k.param(f, n), pa = k.param(f, n), pb = k.param(f, n), g = k.gidx();
+  const int out = k.param(f, n), pa = k.param(f, n), pb = k.param(f, n), g = k.global_idx();
   const int a = k.load(pa, g), b = k.load(pb, g);
-  const int relu = k.op(KOp::Max, f, k.op(KOp::Add, f, k.op(KOp::Mul, f, a, b), k.konst(f, 1)), k.konst(f, 0));
-  k.store(out, g, k.op(KOp::Sub, f, k.op(KOp::Mul, f, relu, k.konst(f, 0.5)), a));
-  k.p.flops = 5 * n;
-  k.p.bytes = 12 * n;
+  const int relu = k.op(KOp::Max, f, k.op(KOp::Add, f, k.op(KOp::Mul, f, a, b), k.constant(f, 1)), k.constant(f, 0));
+  k.store(out, g, k.op(KOp::Sub, f, k.op(KOp::Mul, f, relu, k.constant(f, 0.5)), a));
+  k.program.flops = 5 * n;
+  k.program.bytes = 12 * n;
   return k;
 }
 
@@ -236,10 +135,10 @@ BOOST_AUTO_TEST_CASE(elementwise_matches_interpreter) { check(elementwise(1000))
 BOOST_AUTO_TEST_CASE(worked_example_sum_reduction) {  // kernel_program.hpp's example: out[g] = sum_r a[g*4+r] * 2
   const DType f = DType::Float32;
   Builder k("sum4", 100);
-  const int out = k.param(f, 100), a = k.param(f, 400), g = k.gidx(), acc = k.acc(f, 0), r = k.range(4);
+  const int out = k.param(f, 100), a = k.param(f, 400), g = k.global_idx(), acc = k.acc(f, 0), r = k.range(4);
   const int x = k.load(a, k.iop(KOp::Add, k.iop(KOp::Mul, g, k.index(4)), r));
-  k.acc_store(acc, k.op(KOp::Add, f, acc, k.op(KOp::Mul, f, x, k.konst(f, 2))));
-  k.end(r);
+  k.acc_store(acc, k.op(KOp::Add, f, acc, k.op(KOp::Mul, f, x, k.constant(f, 2))));
+  k.end_range(r);
   k.store(out, g, acc);
   check(k, ulps(f, 256));  // float sums round at every step; interpret() sums in double
 }
@@ -267,7 +166,7 @@ BOOST_AUTO_TEST_CASE(unary_ops) {
     for (KOp o : {KOp::Neg, KOp::Exp2, KOp::Log2, KOp::Sin, KOp::Sqrt, KOp::Recip}) {
       if (!is_float(d) && o != KOp::Neg) continue;
       Builder k(std::string("unary_") + name(o) + "_" + name(d), 300);
-      const int out = k.param(d, 300), a = k.param(d, 300), g = k.gidx();
+      const int out = k.param(d, 300), a = k.param(d, 300), g = k.global_idx();
       k.store(out, g, k.op(o, d, k.load(a, g)));
       // libm's transcendental functions are within an ulp or two; the others round correctly, as interpret() does
       const bool libm = o == KOp::Exp2 || o == KOp::Log2 || o == KOp::Sin;
@@ -282,7 +181,7 @@ BOOST_AUTO_TEST_CASE(casts_between_every_dtype) {
       if (to == DType::UInt64 && is_float(from)) v.lo = 0;  // negative float -> uint64 is undefined, as in C
       if (to == DType::Bool && is_float(from)) v = {-2, 2};  // so zeros occur
       Builder k(std::string("cast_") + name(from) + "_to_" + name(to), 300);
-      const int out = k.param(to, 300), a = k.param(from, 300, v), g = k.gidx();
+      const int out = k.param(to, 300), a = k.param(from, 300, v), g = k.global_idx();
       k.store(out, g, k.op(KOp::Cast, to, k.load(a, g)));
       check(k, 0);
     }
@@ -292,9 +191,9 @@ BOOST_AUTO_TEST_CASE(every_dtype_through_float_compute) {  // load -> Cast f32 -
   const DType f = DType::Float32;
   for (DType d : all_dtypes) {
     Builder k(std::string("through_f32_") + name(d), 300);
-    const int out = k.param(d, 300), a = k.param(d, 300), g = k.gidx();
+    const int out = k.param(d, 300), a = k.param(d, 300), g = k.global_idx();
     const int x = k.op(KOp::Cast, f, k.load(a, g));
-    k.store(out, g, k.op(KOp::Cast, d, k.op(KOp::Add, f, k.op(KOp::Mul, f, x, k.konst(f, 3)), k.konst(f, 1))));
+    k.store(out, g, k.op(KOp::Cast, d, k.op(KOp::Add, f, k.op(KOp::Mul, f, x, k.constant(f, 3)), k.constant(f, 1))));
     check(k, std::max(ulps(f, 4), ulps(d, 1)));  // interpret() does not round to f32 at the Cast
   }
 }
@@ -302,8 +201,8 @@ BOOST_AUTO_TEST_CASE(every_dtype_through_float_compute) {  // load -> Cast f32 -
 BOOST_AUTO_TEST_CASE(constants_and_where_on_every_dtype) {  // out[g] = c[g] ? a[g] : const
   for (DType d : all_dtypes) {
     Builder k(std::string("where_") + name(d), 300);
-    const int out = k.param(d, 300), c = k.param(DType::Bool, 300), a = k.param(d, 300), g = k.gidx();
-    k.store(out, g, k.op(KOp::Where, d, k.load(c, g), k.load(a, g), k.konst(d, d == DType::Bool ? 1 : 3.25)));
+    const int out = k.param(d, 300), c = k.param(DType::Bool, 300), a = k.param(d, 300), g = k.global_idx();
+    k.store(out, g, k.op(KOp::Where, d, k.load(c, g), k.load(a, g), k.constant(d, d == DType::Bool ? 1 : 3.25)));
     check(k, 0);
   }
 }
@@ -313,9 +212,9 @@ BOOST_AUTO_TEST_CASE(gated_loads_never_touch_padding) {
   const std::int64_t n = 200;
   for (DType d : {DType::Float32, DType::BFloat16, DType::Half, DType::Bool, DType::Int64, DType::UInt8}) {
     Builder k(std::string("pad_") + name(d), n + 4);
-    const int out = k.param(d, n + 4), a = k.param(d, n), g = k.gidx();
+    const int out = k.param(d, n + 4), a = k.param(d, n), g = k.global_idx();
     const int in = k.op(KOp::And, DType::Bool, k.op(KOp::CmpLt, DType::Bool, k.index(1), g), k.op(KOp::CmpLt, DType::Bool, g, k.index(n + 2)));
-    const int idx = k.op(KOp::Where, k.p.index_dtype, in, k.iop(KOp::Sub, g, k.index(2)), k.index(1 << 30));
+    const int idx = k.op(KOp::Where, k.program.index_dtype, in, k.iop(KOp::Sub, g, k.index(2)), k.index(1 << 30));
     k.store(out, g, k.load(a, idx, in));
     check(k, 0);
   }
@@ -325,11 +224,11 @@ BOOST_AUTO_TEST_CASE(gated_loads_in_a_reduction) {  // 1-D convolution with zero
   const DType f = DType::Float32;
   const std::int64_t n = 500;
   Builder k("conv1d_pad", n);
-  const int out = k.param(f, n), x = k.param(f, n), w = k.param(f, 3), g = k.gidx(), acc = k.acc(f, 0), r = k.range(3);
+  const int out = k.param(f, n), x = k.param(f, n), w = k.param(f, 3), g = k.global_idx(), acc = k.acc(f, 0), r = k.range(3);
   const int i = k.iop(KOp::Sub, k.iop(KOp::Add, g, r), k.index(1));
   const int in = k.op(KOp::And, DType::Bool, k.op(KOp::CmpLt, DType::Bool, k.index(-1), i), k.op(KOp::CmpLt, DType::Bool, i, k.index(n)));
   k.acc_store(acc, k.op(KOp::Add, f, acc, k.op(KOp::Mul, f, k.load(w, r), k.load(x, i, in))));
-  k.end(r);
+  k.end_range(r);
   k.store(out, g, acc);
   check(k, ulps(f, 256));  // float sums round at every step; interpret() sums in double
 }
@@ -338,13 +237,13 @@ BOOST_AUTO_TEST_CASE(nested_ranges_and_reductions) {
   for (DType d : {DType::Float32, DType::Float64, DType::Int32, DType::UInt16}) {
     for (KOp o : {KOp::Add, KOp::Max}) {  // out[g] = reduce over r1 < 3, r2 < 5 of a[g*15 + r1*5 + r2]
       Builder k(std::string("nested_") + name(o) + "_" + name(d), 64);
-      const int out = k.param(d, 64), a = k.param(d, 64 * 15), g = k.gidx();
+      const int out = k.param(d, 64), a = k.param(d, 64 * 15), g = k.global_idx();
       const int acc = k.acc(d, o == KOp::Max ? (is_float(d) ? -INFINITY : is_unsigned(d) ? 0 : -1e9) : 0);
       const int r1 = k.range(3), r2 = k.range(5);
       const int idx = k.iop(KOp::Add, k.iop(KOp::Add, k.iop(KOp::Mul, g, k.index(15)), k.iop(KOp::Mul, r1, k.index(5))), r2);
       k.acc_store(acc, k.op(o, d, acc, k.load(a, idx)));
-      k.end(r2);
-      k.end(r1);
+      k.end_range(r2);
+      k.end_range(r1);
       k.store(out, g, acc);
       check(k, ulps(d, 256));  // float sums round at every step; interpret() sums in double
     }
@@ -354,9 +253,9 @@ BOOST_AUTO_TEST_CASE(nested_ranges_and_reductions) {
 BOOST_AUTO_TEST_CASE(empty_range_keeps_the_initial_value) {  // the body would read far out of bounds
   const DType f = DType::Float32;
   Builder k("empty_range", 50);
-  const int out = k.param(f, 50), a = k.param(f, 1), g = k.gidx(), acc = k.acc(f, 7), r = k.range(0);
+  const int out = k.param(f, 50), a = k.param(f, 1), g = k.global_idx(), acc = k.acc(f, 7), r = k.range(0);
   k.acc_store(acc, k.op(KOp::Add, f, acc, k.load(a, k.iop(KOp::Add, r, k.index(1 << 30)))));
-  k.end(r);
+  k.end_range(r);
   k.store(out, g, k.op(KOp::Add, f, acc, k.op(KOp::Cast, f, g)));
   check(k, 0);
 }
@@ -364,10 +263,10 @@ BOOST_AUTO_TEST_CASE(empty_range_keeps_the_initial_value) {  // the body would r
 BOOST_AUTO_TEST_CASE(int64_index) {  // out[g] = a[(g + 2^32) - 2^32] * r-sum: index math that overflows 32 bits
   const DType f = DType::Float64;
   Builder k("int64_index", 300, DType::Int64);
-  const int out = k.param(f, 300), a = k.param(f, 300), g = k.gidx(), acc = k.acc(f, 0), r = k.range(2);
+  const int out = k.param(f, 300), a = k.param(f, 300), g = k.global_idx(), acc = k.acc(f, 0), r = k.range(2);
   const int idx = k.iop(KOp::Sub, k.iop(KOp::Add, g, k.index(1ll << 32)), k.index(1ll << 32));
   k.acc_store(acc, k.op(KOp::Add, f, acc, k.op(KOp::Mul, f, k.load(a, idx), k.op(KOp::Cast, f, r))));
-  k.end(r);
+  k.end_range(r);
   k.store(out, g, acc);
   check(k, 0);
 }
@@ -377,12 +276,12 @@ BOOST_AUTO_TEST_CASE(large_kernels_split_over_threads) {
   const DType f = DType::Float32;
   const std::int64_t n = 100003;
   Builder k("sum16_large", n);
-  const int out = k.param(f, n), a = k.param(f, n * 16), g = k.gidx(), acc = k.acc(f, 0), r = k.range(16);
+  const int out = k.param(f, n), a = k.param(f, n * 16), g = k.global_idx(), acc = k.acc(f, 0), r = k.range(16);
   k.acc_store(acc, k.op(KOp::Add, f, acc, k.load(a, k.iop(KOp::Add, k.iop(KOp::Mul, g, k.index(16)), r))));
-  k.end(r);
+  k.end_range(r);
   k.store(out, g, acc);
-  k.p.flops = 16 * n;
-  k.p.bytes = 68 * n;
+  k.program.flops = 16 * n;
+  k.program.bytes = 68 * n;
   check(k, ulps(f, 256));  // float sums round at every step; interpret() sums in double
 }
 
@@ -392,38 +291,38 @@ BOOST_AUTO_TEST_CASE(malformed_programs_throw_compile_error) {
   const DType f = DType::Float32;
   {
     Builder k("bad_load_from_const", 4);  // Load whose buffer is a Const
-    const int out = k.param(f, 4), g = k.gidx();
-    k.store(out, g, k.add(KOp::Load, f, {k.konst(DType::Int32, 0), g, -1}));
-    BOOST_CHECK_EXCEPTION(dev.render(k.p), CompileError, names_kernel);
+    const int out = k.param(f, 4), g = k.global_idx();
+    k.store(out, g, k.add(KOp::Load, f, k.constant(DType::Int32, 0), g, -1));
+    BOOST_CHECK_EXCEPTION(dev.render(k.program), CompileError, names_kernel);
   }
   {
     Builder k("bad_forward_operand", 4);
-    const int out = k.param(f, 4), g = k.gidx();
-    k.store(out, g, k.add(KOp::Neg, f, {9, -1, -1}));
-    BOOST_CHECK_EXCEPTION(dev.render(k.p), CompileError, names_kernel);
+    const int out = k.param(f, 4), g = k.global_idx();
+    k.store(out, g, k.add(KOp::Neg, f, 9, -1, -1));
+    BOOST_CHECK_EXCEPTION(dev.render(k.program), CompileError, names_kernel);
   }
   {
     Builder k("bad_gate_not_bool", 4);
-    const int out = k.param(f, 4), g = k.gidx();
-    k.store(out, g, k.load(out, g, k.konst(f, 1)));
-    BOOST_CHECK_EXCEPTION(dev.render(k.p), CompileError, names_kernel);
+    const int out = k.param(f, 4), g = k.global_idx();
+    k.store(out, g, k.load(out, g, k.constant(f, 1)));
+    BOOST_CHECK_EXCEPTION(dev.render(k.program), CompileError, names_kernel);
   }
   {
     Builder k("bad_idiv_on_float", 4);
-    const int out = k.param(f, 4), g = k.gidx();
-    k.store(out, g, k.op(KOp::IDiv, f, k.konst(f, 1), k.konst(f, 2)));
-    BOOST_CHECK_EXCEPTION(dev.render(k.p), CompileError, names_kernel);
+    const int out = k.param(f, 4), g = k.global_idx();
+    k.store(out, g, k.op(KOp::IDiv, f, k.constant(f, 1), k.constant(f, 2)));
+    BOOST_CHECK_EXCEPTION(dev.render(k.program), CompileError, names_kernel);
   }
   {  // renders, but a value from inside an empty loop is used after it: LLVM's verifier rejects the IR
     Builder k("bad_value_escapes_empty_range", 4);
     const int out = k.param(f, 4), r = k.range(0), x = k.op(KOp::Cast, f, r);
-    k.end(r);
-    k.store(out, k.gidx(), x);
-    BOOST_CHECK_EXCEPTION(dev.compile(dev.render(k.p), k.p), CompileError, names_kernel);
+    k.end_range(r);
+    k.store(out, k.global_idx(), x);
+    BOOST_CHECK_EXCEPTION(dev.compile(dev.render(k.program), k.program), CompileError, names_kernel);
   }
   Builder k("bad_source", 4);
-  BOOST_CHECK_EXCEPTION(dev.compile("define void @bad_source( {", k.p), CompileError, names_kernel);
-  BOOST_CHECK_EXCEPTION(dev.load({1, 2, 3, 4}, k.p), CompileError, names_kernel);
+  BOOST_CHECK_EXCEPTION(dev.compile("define void @bad_source( {", k.program), CompileError, names_kernel);
+  BOOST_CHECK_EXCEPTION(dev.load({1, 2, 3, 4}, k.program), CompileError, names_kernel);
 }
 
 BOOST_AUTO_TEST_CASE(compiler_id_names_llvm_and_the_cpu) {
@@ -436,7 +335,7 @@ BOOST_AUTO_TEST_CASE(elementwise_kernel_vectorizes_and_streams) {
   auto& dev = dynamic_cast<LlvmDevice&>(llvm_device());
   const std::int64_t n = 1 << 24;
   Builder k = elementwise(n);
-  const std::string ir = dev.optimized_ir(dev.render(k.p), k.p);
+  const std::string ir = dev.optimized_ir(dev.render(k.program), k.program);
   BOOST_TEST(ir.find("x float>") != std::string::npos, "the elementwise loop was not vectorized");
 
   using clock = std::chrono::steady_clock;
@@ -450,7 +349,7 @@ BOOST_AUTO_TEST_CASE(elementwise_kernel_vectorizes_and_streams) {
     for (DType d : float_dtypes) {
       Builder small = binary(o, d, defaults(d), defaults(d));
       const auto t0 = clock::now();
-      auto kernel = dev.load(dev.compile(dev.render(small.p), small.p), small.p);
+      auto kernel = dev.load(dev.compile(dev.render(small.program), small.program), small.program);
       compile_ms.push_back(ms(t0, clock::now()));
     }
 
@@ -463,8 +362,8 @@ BOOST_AUTO_TEST_CASE(elementwise_kernel_vectorizes_and_streams) {
   dev.copy_in(*ba, a.data(), bytes);
   dev.copy_in(*bb, b.data(), bytes);
   std::vector<DeviceBuffer*> bufs{bo.get(), ba.get(), bb.get()};
-  auto kernel = dev.load(dev.compile(dev.render(k.p), k.p), k.p);
-  KernelProgram one_thread = k.p;  // no flops or bytes: launch_cpu_kernel keeps it on the calling thread
+  auto kernel = dev.load(dev.compile(dev.render(k.program), k.program), k.program);
+  KernelProgram one_thread = k.program;  // no flops or bytes: launch_cpu_kernel keeps it on the calling thread
   one_thread.flops = one_thread.bytes = 0;
   auto time = [&](auto&& fn) {
     std::vector<double> t;
@@ -475,7 +374,7 @@ BOOST_AUTO_TEST_CASE(elementwise_kernel_vectorizes_and_streams) {
     }
     return median(t);
   };
-  const double threaded = time([&] { kernel->run(bufs, k.p); });
+  const double threaded = time([&] { kernel->run(bufs, k.program); });
   const double single = time([&] { kernel->run(bufs, one_thread); });
   const double copy = time([&] { std::memcpy(out.data(), a.data(), bytes); });
   dev.copy_out(out.data(), *bo, bytes);

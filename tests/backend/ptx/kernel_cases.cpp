@@ -8,42 +8,6 @@ namespace ptx_test {
 using ctgrad::rt::is_float;
 using ctgrad::rt::is_int;
 
-ProgramBuilder::ProgramBuilder(std::string name, std::int64_t global_size, DType index_dtype) {
-  p_.name = std::move(name);
-  p_.global_size = global_size;
-  p_.index_dtype = index_dtype;
-}
-
-int ProgramBuilder::push(KOp op, DType d, int a, int b, int c, std::int64_t iarg, double farg) {
-  p_.insts.push_back({op, d, {a, b, c}, iarg, farg});
-  return static_cast<int>(p_.insts.size()) - 1;
-}
-
-int ProgramBuilder::param(DType d, std::int64_t size) {
-  const auto k = static_cast<std::int64_t>(p_.params.size());
-  p_.params.push_back({d, size, k == 0});
-  return push(KOp::Param, d, -1, -1, -1, k);
-}
-
-int ProgramBuilder::gidx() { return push(KOp::GlobalIdx, p_.index_dtype); }
-
-int ProgramBuilder::constant(DType d, double v) {
-  return is_float(d) ? push(KOp::Const, d, -1, -1, -1, 0, v) : push(KOp::Const, d, -1, -1, -1, static_cast<std::int64_t>(v));
-}
-
-int ProgramBuilder::alu(KOp op, int a, int b, int c) {
-  const DType d = ctgrad::rt::is_comparison(op) ? DType::Bool : op == KOp::Where ? dtype(b) : dtype(a);
-  return push(op, d, a, b, c);
-}
-
-int ProgramBuilder::cast(DType to, int a) { return push(KOp::Cast, to, a); }
-int ProgramBuilder::load(int param, int index, int gate) { return push(KOp::Load, dtype(param), param, index, gate); }
-void ProgramBuilder::store(int param, int index, int value) { push(KOp::Store, dtype(param), param, index, value); }
-int ProgramBuilder::range(std::int64_t trip) { return push(KOp::Range, p_.index_dtype, -1, -1, -1, trip); }
-void ProgramBuilder::end(int range) { push(KOp::EndRange, p_.index_dtype, range); }
-int ProgramBuilder::acc(DType d, double init) { return push(KOp::DefAcc, d, constant(d, init)); }
-void ProgramBuilder::acc_store(int acc, int value) { push(KOp::AccStore, dtype(acc), acc, value); }
-
 InputSpec default_input(DType d) {
   switch (d) {
     case DType::Bool:
@@ -84,7 +48,7 @@ std::string dt(DType d) { return ctgrad::rt::name(d); }
 KernelCase float_arith(DType d, bool via_f32) {
   const std::int64_t n = 1000;
   ProgramBuilder b("float_arith_" + dt(d) + (via_f32 ? "_via_f32" : ""), n);
-  int out = b.param(d, n), pa = b.param(d, n), pb = b.param(d, n), g = b.gidx();
+  int out = b.param(d, n), pa = b.param(d, n), pb = b.param(d, n), g = b.global_idx();
   int x = b.load(pa, g), y = b.load(pb, g);
   const DType c = via_f32 ? DType::Float32 : d;
   if (via_f32) x = b.cast(c, x), y = b.cast(c, y);
@@ -102,7 +66,7 @@ KernelCase float_arith(DType d, bool via_f32) {
   if (d == DType::Float64) abs_tol = 1e-12, rel_tol = 1e-13;
   if (d == DType::Half) abs_tol = via_f32 ? 1e-3 : 0.25, rel_tol = via_f32 ? 1e-3 : 2e-2;
   if (d == DType::BFloat16) abs_tol = via_f32 ? 8e-3 : 2.0, rel_tol = via_f32 ? 8e-3 : 5e-2;
-  KernelCase k{b.build().name, b.build(), {{1, {-4, 4}}, {2, {0.25, 4}}}, abs_tol, rel_tol};
+  KernelCase k{b.program.name, b.program, {{1, {-4, 4}}, {2, {0.25, 4}}}, abs_tol, rel_tol};
   k.inputs[1].specials = {0, -0.0, 2, -2};
   return k;
 }
@@ -110,9 +74,9 @@ KernelCase float_arith(DType d, bool via_f32) {
 KernelCase unary(KOp op, DType d, const std::string& tag, InputSpec in, double abs_tol, double rel_tol) {
   const std::int64_t n = 2000;
   ProgramBuilder b(std::string(ctgrad::rt::name(op)) + "_" + dt(d) + tag, n);
-  int out = b.param(d, n), pa = b.param(d, n), g = b.gidx();
+  int out = b.param(d, n), pa = b.param(d, n), g = b.global_idx();
   b.store(out, g, b.alu(op, b.load(pa, g)));
-  return {b.build().name, b.build(), {{1, std::move(in)}}, abs_tol, rel_tol};
+  return {b.program.name, b.program, {{1, std::move(in)}}, abs_tol, rel_tol};
 }
 
 void add_transcendentals(std::vector<KernelCase>& cases) {
@@ -142,7 +106,7 @@ void add_transcendentals(std::vector<KernelCase>& cases) {
 KernelCase int_ops(DType d) {
   const std::int64_t n = 3000;
   ProgramBuilder b("int_ops_" + dt(d), n);
-  int out = b.param(d, n), pa = b.param(d, n), pb = b.param(d, n), g = b.gidx();
+  int out = b.param(d, n), pa = b.param(d, n), pb = b.param(d, n), g = b.global_idx();
   int x = b.load(pa, g), y = b.load(pb, g);
   int df = b.alu(KOp::Sub, b.alu(KOp::Mul, b.alu(KOp::Add, x, y), y), x);
   int q = b.alu(KOp::IDiv, df, y), r = b.alu(KOp::Mod, df, y);
@@ -162,13 +126,13 @@ KernelCase int_ops(DType d) {
   divisor.nonzero = true;
   divisor.specials = {1, ctgrad::rt::is_unsigned(d) ? 2.0 : -1.0};
   in.specials = {0, in.lo, in.hi};
-  return {b.build().name, b.build(), {{1, in}, {2, divisor}}};
+  return {b.program.name, b.program, {{1, in}, {2, divisor}}};
 }
 
 KernelCase bool_ops() {
   const std::int64_t n = 500;
   ProgramBuilder b("bool_ops", n);
-  int out = b.param(DType::Bool, n), pa = b.param(DType::Bool, n), pb = b.param(DType::Bool, n), g = b.gidx();
+  int out = b.param(DType::Bool, n), pa = b.param(DType::Bool, n), pb = b.param(DType::Bool, n), g = b.global_idx();
   int x = b.load(pa, g), y = b.load(pb, g);
   int both = b.alu(KOp::And, x, y), any = b.alu(KOp::Or, x, y);
   int ne = b.alu(KOp::CmpNe, b.alu(KOp::Xor, both, any), b.alu(KOp::CmpLt, x, y));
@@ -176,7 +140,7 @@ KernelCase bool_ops() {
   int w = b.alu(KOp::Where, x, mx, b.alu(KOp::CmpLt, y, x));
   int arith = b.alu(KOp::Add, b.alu(KOp::Mul, w, y), b.alu(KOp::Sub, x, b.alu(KOp::Neg, y)));
   b.store(out, g, b.alu(KOp::And, b.alu(KOp::Xor, w, arith), b.constant(DType::Bool, 1)));
-  return {b.build().name, b.build(), {}};
+  return {b.program.name, b.program, {}};
 }
 
 InputSpec cast_input(DType from, DType to) {
@@ -201,20 +165,20 @@ InputSpec cast_input(DType from, DType to) {
 KernelCase cast_case(DType from, DType to) {
   const std::int64_t n = 600;
   ProgramBuilder b("cast_" + dt(from) + "_to_" + dt(to), n);
-  int out = b.param(to, n), pa = b.param(from, n), g = b.gidx();
+  int out = b.param(to, n), pa = b.param(from, n), g = b.global_idx();
   b.store(out, g, b.cast(to, b.load(pa, g)));
-  return {b.build().name, b.build(), {{1, cast_input(from, to)}}};
+  return {b.program.name, b.program, {{1, cast_input(from, to)}}};
 }
 
 // out[g] = a[g - 10] for g in [10, 50), else 0; the masked index points far outside the buffer.
 KernelCase gated_load(DType d) {
   const std::int64_t n = 64;
   ProgramBuilder b("gated_load_" + dt(d), n);
-  int out = b.param(d, n), pa = b.param(d, 40), g = b.gidx();
+  int out = b.param(d, n), pa = b.param(d, 40), g = b.global_idx();
   int gate = b.alu(KOp::And, b.alu(KOp::CmpLt, b.constant(DType::Int32, 9), g), b.alu(KOp::CmpLt, g, b.constant(DType::Int32, 50)));
   int idx = b.alu(KOp::Where, gate, b.alu(KOp::Sub, g, b.constant(DType::Int32, 10)), b.constant(DType::Int32, -1000000000));
   b.store(out, g, b.load(pa, idx, gate));
-  return {b.build().name, b.build(), {}};
+  return {b.program.name, b.program, {}};
 }
 
 struct ReduceSpec {
@@ -232,20 +196,20 @@ struct ReduceSpec {
 KernelCase reduce_case(const ReduceSpec& s, bool block, double abs_tol = 0, double rel_tol = 0) {
   ProgramBuilder b(s.name, s.outputs, s.index);
   int out = b.param(s.d, s.outputs), pa = b.param(s.d, s.outputs * s.trip), pbias = s.post_ops ? b.param(s.d, s.outputs) : -1;
-  int g = b.gidx(), acc = b.acc(s.d, s.init);
+  int g = b.global_idx(), acc = b.acc(s.d, s.init);
   int base = b.alu(KOp::Mul, g, b.constant(s.index, static_cast<double>(s.trip)));
   int r = b.range(s.trip);
   b.acc_store(acc, b.alu(s.op, acc, b.load(pa, b.alu(KOp::Add, base, r))));
-  b.end(r);
+  b.end_range(r);
   int res = s.post_ops ? b.alu(KOp::Add, b.alu(KOp::Mul, acc, b.constant(s.d, 0.5)), b.load(pbias, g)) : acc;
   b.store(out, g, res);
-  return {s.name, b.build(), {{1, s.in}}, abs_tol, rel_tol, block};
+  return {s.name, b.program, {{1, s.in}}, abs_tol, rel_tol, block};
 }
 
 // out[g] = sum_i max_j a[(g*I + i)*J + j]: an outer reduction over an inner one whose accumulator is per-i.
 KernelCase nested_case(const std::string& name, std::int64_t outputs, std::int64_t outer, std::int64_t inner, bool block) {
   ProgramBuilder b(name, outputs);
-  int out = b.param(DType::Float32, outputs), pa = b.param(DType::Float32, outputs * outer * inner), g = b.gidx();
+  int out = b.param(DType::Float32, outputs), pa = b.param(DType::Float32, outputs * outer * inner), g = b.global_idx();
   int sum = b.acc(DType::Float32, 0);
   int i = b.range(outer);
   int row = b.alu(KOp::Add, b.alu(KOp::Mul, g, b.constant(DType::Int32, static_cast<double>(outer))), i);
@@ -253,32 +217,32 @@ KernelCase nested_case(const std::string& name, std::int64_t outputs, std::int64
   int j = b.range(inner);
   int idx = b.alu(KOp::Add, b.alu(KOp::Mul, row, b.constant(DType::Int32, static_cast<double>(inner))), j);
   b.acc_store(best, b.alu(KOp::Max, best, b.load(pa, idx)));
-  b.end(j);
+  b.end_range(j);
   b.acc_store(sum, b.alu(KOp::Add, sum, best));
-  b.end(i);
+  b.end_range(i);
   b.store(out, g, sum);
-  return {name, b.build(), {}, 1e-3, 1e-5, block};
+  return {name, b.program, {}, 1e-3, 1e-5, block};
 }
 
 // out[g] = log2(sum_r 2^(x - m)) + m with m = max_r x: two top-level reductions, the second reading the first.
 KernelCase logsumexp_case(const std::string& name, std::int64_t outputs, std::int64_t trip, std::int64_t empty_trip, bool block) {
   const DType f = DType::Float32;
   ProgramBuilder b(name, outputs);
-  int out = b.param(f, outputs), pa = b.param(f, outputs * trip), g = b.gidx();
+  int out = b.param(f, outputs), pa = b.param(f, outputs * trip), g = b.global_idx();
   int base = b.alu(KOp::Mul, g, b.constant(DType::Int32, static_cast<double>(trip)));
   int m = b.acc(f, -kInf), s = b.acc(f, 0), side = b.acc(f, 3);
   int r0 = b.range(empty_trip);  // a loop that never runs (when empty_trip is 0) leaves its accumulator alone
   b.acc_store(side, b.alu(KOp::Add, side, b.load(pa, b.alu(KOp::Add, base, r0))));
-  b.end(r0);
+  b.end_range(r0);
   int r1 = b.range(trip);
   b.acc_store(m, b.alu(KOp::Max, m, b.load(pa, b.alu(KOp::Add, base, r1))));
-  b.end(r1);
+  b.end_range(r1);
   int r2 = b.range(trip);
   int shifted = b.alu(KOp::Sub, b.load(pa, b.alu(KOp::Add, base, r2)), m);
   b.acc_store(s, b.alu(KOp::Add, s, b.alu(KOp::Exp2, shifted)));
-  b.end(r2);
+  b.end_range(r2);
   b.store(out, g, b.alu(KOp::Add, b.alu(KOp::Add, b.alu(KOp::Log2, s), m), side));
-  return {name, b.build(), {{1, {-8, 8}}}, 1e-4, 2e-5, block};
+  return {name, b.program, {{1, {-8, 8}}}, 1e-4, 2e-5, block};
 }
 
 // acc = acc * 0.5 + x is no pure sum: the renderer must keep one thread per output even with few outputs.
@@ -286,23 +250,23 @@ KernelCase decay_case() {
   const DType f = DType::Float32;
   const std::int64_t outputs = 10, trip = 1000;
   ProgramBuilder b("decaying_sum_stays_per_thread", outputs);
-  int out = b.param(f, outputs), pa = b.param(f, outputs * trip), g = b.gidx(), acc = b.acc(f, 1);
+  int out = b.param(f, outputs), pa = b.param(f, outputs * trip), g = b.global_idx(), acc = b.acc(f, 1);
   int base = b.alu(KOp::Mul, g, b.constant(DType::Int32, trip));
   int r = b.range(trip);
   int v = b.load(pa, b.alu(KOp::Add, base, r));
   b.acc_store(acc, b.alu(KOp::Add, b.alu(KOp::Mul, acc, b.constant(f, 0.5)), v));
-  b.end(r);
+  b.end_range(r);
   b.store(out, g, acc);
-  return {b.build().name, b.build(), {}, 1e-5, 1e-5, false};
+  return {b.program.name, b.program, {}, 1e-5, 1e-5, false};
 }
 
 // out[g] = a[g] + (g & 1023): large ones give each thread several outputs (and a partial last block).
 KernelCase elementwise_case(const std::string& name, std::int64_t n, DType index, unsigned per_thread) {
   ProgramBuilder b(name, n, index);
-  int out = b.param(DType::Float32, n), pa = b.param(DType::Float32, n), g = b.gidx();
+  int out = b.param(DType::Float32, n), pa = b.param(DType::Float32, n), g = b.global_idx();
   int low_bits = b.cast(DType::Float32, b.alu(KOp::And, g, b.constant(index, 1023)));
   b.store(out, g, b.alu(KOp::Add, b.load(pa, g), low_bits));
-  KernelCase k{name, b.build(), {}};
+  KernelCase k{name, b.program, {}};
   k.per_thread = per_thread;
   return k;
 }
@@ -310,13 +274,13 @@ KernelCase elementwise_case(const std::string& name, std::int64_t n, DType index
 // out[g] = g in [16, n - 16) ? half(2 * float(a[g - 16])) : 0, several outputs per thread.
 KernelCase large_gated_half(std::int64_t n) {
   ProgramBuilder b("gated_half_several_per_thread", n);
-  int out = b.param(DType::Half, n), pa = b.param(DType::Half, n - 32), g = b.gidx();
+  int out = b.param(DType::Half, n), pa = b.param(DType::Half, n - 32), g = b.global_idx();
   int gate = b.alu(KOp::And, b.alu(KOp::CmpLt, b.constant(DType::Int32, 15), g),
                    b.alu(KOp::CmpLt, g, b.constant(DType::Int32, static_cast<double>(n - 16))));
   int idx = b.alu(KOp::Where, gate, b.alu(KOp::Sub, g, b.constant(DType::Int32, 16)), b.constant(DType::Int32, -1000000000));
   int doubled = b.alu(KOp::Mul, b.cast(DType::Float32, b.load(pa, idx, gate)), b.constant(DType::Float32, 2));
   b.store(out, g, b.cast(DType::Half, doubled));
-  KernelCase k{b.build().name, b.build(), {}};
+  KernelCase k{b.program.name, b.program, {}};
   k.per_thread = 4;
   return k;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "../../support/kernel_check.hpp"
 #include "ctgrad/runtime/kernel_program.hpp"
 
 namespace ptx_test {
@@ -13,27 +14,10 @@ using ctgrad::rt::DType;
 using ctgrad::rt::KernelProgram;
 using ctgrad::rt::KOp;
 
-// Appends instructions and parameters; each call returns the new instruction's index.
-class ProgramBuilder {
- public:
-  ProgramBuilder(std::string name, std::int64_t global_size, DType index_dtype = DType::Int32);
-  int param(DType d, std::int64_t size);  // the first one is the output
-  int gidx();
-  int constant(DType d, double v);
-  int alu(KOp op, int a, int b = -1, int c = -1);  // result dtype: Bool for comparisons, else a's (Where: b's)
-  int cast(DType to, int a);
-  int load(int param, int index, int gate = -1);
-  void store(int param, int index, int value);
-  int range(std::int64_t trip);
-  void end(int range);
-  int acc(DType d, double init);
-  void acc_store(int acc, int value);
-  DType dtype(int i) const { return p_.insts[static_cast<std::size_t>(i)].dtype; }
-  KernelProgram build() const { return p_; }
-
- private:
-  int push(KOp op, DType d, int a = -1, int b = -1, int c = -1, std::int64_t iarg = 0, double farg = 0);
-  KernelProgram p_;
+// The shared builder, with the first parameter as the output.
+struct ProgramBuilder : ctgrad_test::ProgramBuilder {
+  using ctgrad_test::ProgramBuilder::ProgramBuilder;
+  int param(DType d, std::int64_t size) { return ctgrad_test::ProgramBuilder::param(d, size, program.params.empty()); }
 };
 
 // How random inputs for one parameter are drawn: uniform in [lo, hi] (whole numbers for integer dtypes), zero

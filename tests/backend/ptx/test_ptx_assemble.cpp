@@ -89,18 +89,18 @@ BOOST_AUTO_TEST_CASE(block_per_output_is_chosen_exactly_where_expected) {
 BOOST_AUTO_TEST_CASE(ops_a_dtype_lacks_are_compile_errors) {
   auto with = [](KOp op, DType d) {
     ProgramBuilder b("bad", 4);
-    int out = b.param(d, 4), a = b.param(d, 4), g = b.gidx(), x = b.load(a, g);
+    int out = b.param(d, 4), a = b.param(d, 4), g = b.global_idx(), x = b.load(a, g);
     b.store(out, g, ctgrad::rt::is_unary(op) ? b.alu(op, x) : b.alu(op, x, x));
-    return b.build();
+    return b.program;
   };
   BOOST_CHECK_THROW(rt::ptx::render(with(KOp::Sin, DType::Int32)), ctgrad::CompileError);
   BOOST_CHECK_THROW(rt::ptx::render(with(KOp::IDiv, DType::Float32)), ctgrad::CompileError);
   BOOST_CHECK_THROW(rt::ptx::render(with(KOp::Xor, DType::Float64)), ctgrad::CompileError);
   BOOST_CHECK_THROW(rt::ptx::render(with(KOp::Mod, DType::Bool)), ctgrad::CompileError);
   ProgramBuilder b("mismatch", 4);
-  int out = b.param(DType::Float32, 4), g = b.gidx();
+  int out = b.param(DType::Float32, 4), g = b.global_idx();
   b.store(out, g, b.constant(DType::Int32, 1));
-  BOOST_CHECK_THROW(rt::ptx::render(b.build()), ctgrad::CompileError);
+  BOOST_CHECK_THROW(rt::ptx::render(b.program), ctgrad::CompileError);
 }
 
 BOOST_AUTO_TEST_CASE(launch_line_is_read_back) {

@@ -5,11 +5,12 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <iostream>
+#include <random>
 #include <sstream>
 
+#include "../../support/kernel_check.hpp"
 #include "ctgrad/ctgrad.hpp"
 #include "cuda_device.hpp"
-#include "host_values.hpp"
 #include "kernel_cases.hpp"
 #include "ptx_renderer.hpp"
 
@@ -52,6 +53,19 @@ struct CudaMissing {
   }
 };
 
+// Random values for `count` elements of dtype d, already representable in d (so host and device see the same).
+rt::HostValues random_values(const InputSpec& spec, DType d, std::size_t count, std::mt19937_64& rng) {
+  rt::HostValues v(count);
+  std::uniform_real_distribution<double> real(spec.lo, spec.hi);
+  for (std::size_t i = 0; i < count; ++i) {
+    double x = i < spec.specials.size() ? spec.specials[i] : real(rng);
+    if (!rt::is_float(d) && i >= spec.specials.size()) x = std::floor(x);
+    if (spec.nonzero && x == 0) x = 1;
+    v[i] = x;
+  }
+  return ctgrad_test::stored(d, v);  // round to what the dtype holds
+}
+
 bool close_enough(double got, double want, const KernelCase& c, DType d) {
   if (std::isnan(want) || std::isnan(got)) return std::isnan(want) && std::isnan(got);
   if (got == want) return true;
@@ -71,27 +85,16 @@ void check_case(const KernelCase& c) {
   }
   std::vector<rt::HostValues> want = host;
   rt::interpret(p, want);
-  want[0] = decode(encode(want[0], p.params[0].dtype), p.params[0].dtype);  // the store rounds to the buffer's dtype
+  want[0] = ctgrad_test::stored(p.params[0].dtype, want[0]);  // the store rounds to the buffer's dtype
 
   rt::Device& dev = rt::device("CUDA");
-  std::vector<std::shared_ptr<rt::DeviceBuffer>> bufs;
-  std::vector<rt::DeviceBuffer*> raw;
-  for (std::size_t i = 0; i < p.params.size(); ++i) {
-    auto bytes = encode(host[i], p.params[i].dtype);
-    bufs.push_back(dev.alloc(bytes.size()));
-    dev.copy_in(*bufs.back(), bytes.data(), bytes.size());
-    raw.push_back(bufs.back().get());
-  }
+  std::vector<std::vector<std::uint8_t>> bytes;
+  for (std::size_t i = 0; i < p.params.size(); ++i) bytes.push_back(ctgrad_test::encode(p.params[i].dtype, host[i]));
   const std::string source = dev.render(p);
   const auto shape = rt::ptx::launch_shape(source);
   BOOST_TEST((shape.block_per_output == c.block_reduce && shape.outputs_per_thread == c.per_thread),
              c.name << ": launch line " << source.substr(0, source.find('\n')));
-  auto kernel = dev.load(dev.compile(source, p), p);
-  kernel->run(raw, p);
-  dev.synchronize();
-  std::vector<std::uint8_t> out_bytes(bufs[0]->bytes);
-  dev.copy_out(out_bytes.data(), *bufs[0], out_bytes.size());
-  const rt::HostValues got = decode(out_bytes, p.params[0].dtype);
+  const rt::HostValues got = ctgrad_test::decode(p.params[0].dtype, ctgrad_test::run_on_device(dev, p, std::move(bytes), source)[0]);
 
   std::size_t bad = 0;
   std::ostringstream first;

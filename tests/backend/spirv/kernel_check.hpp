@@ -8,29 +8,14 @@
 
 #include "ctgrad/ctgrad.hpp"
 #include "ctgrad/runtime/interpret.hpp"
+#include "../../support/kernel_check.hpp"
 
 namespace ctgrad::test {
 
 using rt::DType;
 using rt::KOp;
 
-// Appends instructions to a KernelProgram; every method returns the new instruction's index.
-class ProgramBuilder {
- public:
-  ProgramBuilder(std::string name, std::int64_t global_size, DType index = DType::Int32);
-  int param(DType d, std::int64_t size, bool written = false);
-  int global_idx();
-  int constant(DType d, double value);  // farg for float dtypes, iarg otherwise
-  int op(KOp op, DType d, int a = -1, int b = -1, int c = -1);
-  int load(int param, int index, int gate = -1);
-  void store(int param, int index, int value);
-  int range(std::int64_t count);
-  void end_range(int range);
-  int def_acc(DType d, int init);
-  void acc_store(int acc, int value);
-  DType dtype(int inst) const { return program.insts[static_cast<std::size_t>(inst)].dtype; }
-  rt::KernelProgram program;
-};
+using ctgrad_test::ProgramBuilder;
 
 // How to fill one buffer: uniform in [lo, hi] (integers for integer dtypes); `nonzero` replaces zeros by one.
 struct Fill {
@@ -45,9 +30,9 @@ struct Tolerance {
 Tolerance default_tolerance(DType d);  // one rounding of the stored dtype; exact for integers and Bool
 
 // Buffer contents as bytes of the dtype, and back (half and bfloat16 round to nearest even).
-std::vector<std::uint8_t> encode(DType d, const rt::HostValues& values);
-rt::HostValues decode(DType d, const std::vector<std::uint8_t>& bytes);
-std::uint16_t bfloat16_bits(float f);
+using ctgrad_test::decode;
+using ctgrad_test::encode;
+using ctgrad_test::encode16;
 
 // Runs `program` on the VULKAN device with bytes[i] as params[i]; returns the buffers afterwards.
 std::vector<std::vector<std::uint8_t>> run_on_device(const rt::KernelProgram& program, std::vector<std::vector<std::uint8_t>> bytes);
