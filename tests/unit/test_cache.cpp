@@ -94,6 +94,17 @@ struct Corruption {
   const char* name;
   void (*apply)(std::vector<char>&);
 };
+// Line 3 is "<key hex> <size dec> <checksum hex>": replace the size with what `change` makes of it.
+void rewrite_size_field(std::vector<char>& b, std::uint64_t (*change)(std::uint64_t)) {
+  const std::size_t from = after_line(b, 2), to = after_line(b, 3) - 1;
+  std::string line(b.begin() + static_cast<long>(from), b.begin() + static_cast<long>(to));
+  const auto first = line.find(' '), second = line.find(' ', first + 1);
+  const auto size = std::stoull(line.substr(first + 1, second - first - 1));
+  line = line.substr(0, first + 1) + std::to_string(change(size)) + line.substr(second);
+  b.erase(b.begin() + static_cast<long>(from), b.begin() + static_cast<long>(to));
+  b.insert(b.begin() + static_cast<long>(from), line.begin(), line.end());
+}
+
 const Corruption corruptions[] = {
     {"empty file", [](std::vector<char>& b) { b.clear(); }},
     {"truncated payload", [](std::vector<char>& b) { b.resize(after_line(b, 3) + (b.size() - after_line(b, 3)) / 2); }},
@@ -108,16 +119,9 @@ const Corruption corruptions[] = {
      }},
     {"bad magic", [](std::vector<char>& b) { b[0] = 'X'; }},
     {"appended byte", [](std::vector<char>& b) { b.push_back('!'); }},
-    {"size field beyond the payload", [](std::vector<char>& b) {
-       // line 3 is "<key hex> <size dec> <checksum hex>": add 1000 to the size
-       const std::size_t from = after_line(b, 2), to = after_line(b, 3) - 1;
-       std::string line(b.begin() + static_cast<long>(from), b.begin() + static_cast<long>(to));
-       const auto first = line.find(' '), second = line.find(' ', first + 1);
-       const auto size = std::stoull(line.substr(first + 1, second - first - 1));
-       line = line.substr(0, first + 1) + std::to_string(size + 1000) + line.substr(second);
-       b.erase(b.begin() + static_cast<long>(from), b.begin() + static_cast<long>(to));
-       b.insert(b.begin() + static_cast<long>(from), line.begin(), line.end());
-     }},
+    {"size field beyond the payload", [](std::vector<char>& b) { rewrite_size_field(b, [](std::uint64_t s) { return s + 1000; }); }},
+    // must be rejected before anything of that size is allocated
+    {"size field of a terabyte", [](std::vector<char>& b) { rewrite_size_field(b, [](std::uint64_t) { return std::uint64_t{1} << 40; }); }},
 };
 
 }  // namespace

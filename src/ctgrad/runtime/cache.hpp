@@ -55,7 +55,11 @@ inline std::optional<std::vector<std::uint8_t>> read_cache_entry(const std::file
   std::uint64_t stored_key = 0, checksum = 0;
   std::size_t size = 0;
   in >> std::hex >> stored_key >> std::dec >> size >> std::hex >> checksum;
-  if (!in || stored_key != key || in.get() != '\n' || size > (std::size_t{1} << 31)) return std::nullopt;
+  if (!in || stored_key != key || in.get() != '\n') return std::nullopt;
+  const auto payload_at = in.tellg();
+  in.seekg(0, std::ios::end);
+  if (!in || in.tellg() - payload_at != static_cast<std::streamoff>(size)) return std::nullopt;  // checked before allocating
+  in.seekg(payload_at);
   std::vector<std::uint8_t> bin(size);
   in.read(reinterpret_cast<char*>(bin.data()), static_cast<std::streamsize>(size));
   if (static_cast<std::size_t>(in.gcount()) != size || in.peek() != EOF) return std::nullopt;

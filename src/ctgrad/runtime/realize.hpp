@@ -92,6 +92,7 @@ struct CachedSchedule {
   std::vector<std::size_t> param_inputs;  // params[i + 1] = inputs[param_inputs[i]]
   std::vector<std::string> notes;
 };
+inline constexpr std::size_t kMaxCachedSchedules = 4096;
 inline std::unordered_map<std::string, CachedSchedule>& schedule_cache() {
   static std::unordered_map<std::string, CachedSchedule> cache;
   return cache;
@@ -141,6 +142,7 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
       if (it != ordinal.end()) entry.param_inputs.push_back(it->second);
     }
     std::lock_guard lock(schedule_mutex());
+    if (schedule_cache().size() >= kMaxCachedSchedules) schedule_cache().clear();  // a bound, not an LRU: rebuilding is cheap
     if (complete) schedule_cache().emplace(cache_key, std::move(entry));
   }
   run_kernel(dev, program, lowered.params, lowered.notes, *node, stats);
