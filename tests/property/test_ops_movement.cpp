@@ -85,3 +85,14 @@ void movement_all(const std::string& dev, std::uint64_t seed) {
 BOOST_AUTO_TEST_CASE(movement_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(movement_all<float>); }
 BOOST_AUTO_TEST_CASE(movement_float64, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(movement_all<double>); }
 BOOST_AUTO_TEST_CASE(movement_int32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(movement_all<std::int32_t>); }
+
+// A shrink into the padding of a reshaped, padded view leaves size-1 dims with empty masks; merged with other size-1
+// axes they must still read the padding value (a regression: the merged group dropped the mask).
+BOOST_AUTO_TEST_CASE(shrink_into_padding_reads_zero, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = (Tensor<double, 2, 3, 2>::arange() + 1.0).to(dev).realize();
+    auto y = x.shrink<0, 1, 1, 3, 0, 2>().pad<1, 0, 0, 2, 0, 1>().pad<0, 1, 1, 1, 1, 0>().reshape<18, 4, 1>();
+    expect_basic(y.shrink<17, 18, 3, 4, 0, 1>(), ref::Array{{1, 1, 1}, {0}}, "padding element through three size-1 dims");
+    expect_basic(y.shrink<7, 8, 1, 3, 0, 1>(), ref::Array{{1, 2, 1}, {3, 4}}, "valid elements beside it");
+  });
+}

@@ -258,7 +258,8 @@ class KernelLowering {
       const auto last = g.back();
       std::int64_t size = 1;
       for (auto d : g) size *= top.shape[d];
-      if (size == 1 && g.size() == 1 && !full_dim(top, last)) valid = bool_const(false);  // an empty size-1 dim
+      for (auto d : g)  // an empty size-1 dim makes every element invalid, also where its group merged with others
+        if (top.shape[d] == 1 && !full_dim(top, d)) valid = bool_const(false);
       if (g.size() == 1 && !full_dim(top, last)) {
         valid = bin(Ops::And, valid, bin(Ops::CmpLt, coord[gi], idx_const(top.hi[last])));
         valid = bin(Ops::And, valid, bin(Ops::CmpLt, idx_const(top.lo[last] - 1), coord[gi]));
