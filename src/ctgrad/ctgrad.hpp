@@ -6,3 +6,4 @@
 #include "ctgrad/shape.hpp"
 #include "ctgrad/tensor.hpp"
 #include "ctgrad/ops.hpp"
+#include "ctgrad/runtime/mode.hpp"

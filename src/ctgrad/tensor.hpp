@@ -1,11 +1,13 @@
 #pragma once
-// Tensor<DType, Dims...>: dtype and shape live in the type. A tensor is a lazy graph node (its base) seen through a
-// folded view stack: movement ops only compute a new view (constexpr algebra) and never add a node or a kernel.
+// Tensor<DType, Dims...>: dtype and shape live in the type. A tensor is a handle (copies share the value, the gradient
+// and assign) to a lazy graph node (its base) seen through a folded view stack: movement ops only compute a new view
+// (constexpr algebra) and add no node and no kernel, except on a gradient path, where each is a node of its own.
 #include <cstring>
 #include <initializer_list>
 #include <numbers>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -13,7 +15,7 @@
 #include "ctgrad/device.hpp"
 #include "ctgrad/dtype.hpp"
 #include "ctgrad/random.hpp"
-#include "ctgrad/runtime/realize.hpp"
+#include "ctgrad/runtime/autograd.hpp"
 #include "ctgrad/shape.hpp"
 
 namespace ctgrad {
@@ -122,7 +124,7 @@ class Tensor {
                         detail::Message{} << "ctgrad::permute: " << order << " is not a permutation of the axes of " << shape);
     if constexpr (ok) {
       constexpr std::array<std::size_t, ndim> p = fit<ndim>(order);
-      return with_view<tensor_of_t<DType, shape::permuted(shape, p)>>(ctgrad::permute(view_, shape::to_dims(p)));
+      return permute_by<p>();
     }
   }
   template <std::size_t A, std::size_t B>
@@ -141,13 +143,16 @@ class Tensor {
                         detail::Message{} << "ctgrad::expand: cannot expand " << shape << " to " << to << " (only size-1 dims can grow)");
     if constexpr (ok) {
       constexpr std::size_t R = sizeof...(New);
-      ViewStack v = view_;
       if constexpr (R > ndim) {  // new leading size-1 dims first
-        std::array<std::size_t, R> padded{};
-        for (std::size_t i = 0; i < R; ++i) padded[i] = i < R - ndim ? 1 : shape[i - (R - ndim)];
-        v = ctgrad::reshape(v, R, shape::to_dims(padded));
+        constexpr std::array<std::size_t, R> padded = [] {
+          std::array<std::size_t, R> out{};
+          for (std::size_t i = 0; i < R; ++i) out[i] = i < R - ndim ? 1 : shape[i - (R - ndim)];
+          return out;
+        }();
+        return reshape_to<padded>().template expand<New...>();
+      } else {
+        return moved<Tensor<DType, New...>>(rt::expand_move(node_shape<to>()), ctgrad::expand(view(), shape::to_dims(to)));
       }
-      return with_view<Tensor<DType, New...>>(ctgrad::expand(v, shape::to_dims(to)));
     }
   }
   // pad<b0, a0, b1, a1, ...>(): b_i zeros before and a_i after along axis i (one pair per axis). Padding reads 0.
@@ -164,7 +169,7 @@ class Tensor {
         before[i] = static_cast<std::int64_t>(p[2 * i]);
         after[i] = static_cast<std::int64_t>(p[2 * i + 1]);
       }
-      return with_view<tensor_of_t<DType, padded_shape(p)>>(ctgrad::pad(view_, before, after));
+      return moved<tensor_of_t<DType, padded_shape(p)>>(rt::pad_move(ndim, before, after), ctgrad::pad(view(), before, after));
     }
   }
   // shrink<b0, e0, b1, e1, ...>(): keep [b_i, e_i) along axis i (one pair per axis).
@@ -185,7 +190,7 @@ class Tensor {
           b[i] = static_cast<std::int64_t>(r[2 * i]);
           e[i] = static_cast<std::int64_t>(r[2 * i + 1]);
         }
-        return with_view<tensor_of_t<DType, shrunk_shape(r)>>(ctgrad::shrink(view_, b, e));
+        return moved<tensor_of_t<DType, shrunk_shape(r)>>(rt::shrink_move(ndim, b, e), ctgrad::shrink(view(), b, e));
       }
     }
   }
@@ -198,7 +203,7 @@ class Tensor {
     if constexpr (ok) {
       std::array<bool, kMaxRank> f{};
       for (auto a : axes) f[a] = true;
-      return with_view<Tensor>(ctgrad::flip(view_, f));
+      return moved<Tensor>(rt::flip_move(ndim, f), ctgrad::flip(view(), f));
     }
   }
   auto flatten() const { return reshape<numel>(); }
@@ -272,23 +277,18 @@ class Tensor {
 
   // ---- execution and read-back ----
   // Computes the tensor now (one fused kernel per node that needs one); the view stays a view.
-  Tensor& realize() {
-    if (base_->op != rt::Ops::Buffer && !base_->realized) rt::realize(base_, device_);
+  const Tensor& realize() const {
+    if (base()->op != rt::Ops::Buffer && !base()->realized) rt::realize(base(), device());
     return *this;
   }
-  // A tensor whose view is the plain row-major layout of its own buffer (copies only when it is not).
+  // A tensor whose view is the plain row-major layout of its own buffer (copies only when it is not). On a gradient
+  // path it is the same node, realized, so gradients flow through it.
   Tensor contiguous() const {
-    // a realized base seen through a plain reshape already holds the values in row-major order
-    const bool row_major = view_.depth == 1 && view_.views[0].contiguous() && base_->numel() == static_cast<std::int64_t>(numel);
-    if (row_major && base_->op == rt::Ops::Buffer) return *this;
-    if (row_major) return from_buffer(rt::realize(base_, device_), device_);
-    auto node = to_uop();
-    auto buf = rt::realize(node, device_);
-    return from_buffer(buf, device_);
+    if (base()->needs_grad) return from_uop(realize().to_uop(), device());
+    return from_buffer(rt::contiguous_buffer(*impl_), device());
   }
   std::vector<DType> tolist() const {
-    Tensor c = contiguous();
-    auto buf = c.base_->op == rt::Ops::Buffer ? c.base_->buffer : c.base_->realized;
+    auto buf = rt::contiguous_buffer(*impl_);
     std::vector<DType> out(numel);
     if constexpr (std::is_same_v<DType, bool>) {
       std::vector<std::uint8_t> bytes(numel);
@@ -305,39 +305,91 @@ class Tensor {
     return tolist()[0];
   }
   // The same values on another device (realizes this tensor first).
+  // The copy is a new leaf: gradients do not flow across devices.
   Tensor to(const std::string& device) const {
     rt::device(device);  // fails early, naming the device, if it does not exist
-    if (device == device_) return *this;
-    Tensor c = contiguous();
-    auto src = c.base_->op == rt::Ops::Buffer ? c.base_->buffer : c.base_->realized;
+    if (device == this->device()) return *this;
+    auto src = rt::contiguous_buffer(*impl_);
     std::vector<std::uint8_t> host(src->nbytes());
     src->copy_out(host.data());
     auto dst = std::make_shared<rt::Buffer>(device, dtype_of<DType>(), static_cast<std::int64_t>(numel));
     dst->copy_in(host.data());
     return from_buffer(dst, device);
   }
-  const std::string& device() const { return device_; }
+  const std::string& device() const { return impl_->device; }
+
+  // ---- autograd ----
+  // Marks a leaf that collects a gradient in backward() (its value is realized into a buffer of its own); returns it.
+  Tensor requires_grad_(bool on = true) const {
+    CTGRAD_STATIC_CHECK(rt::is_float(dtype_of<DType>()), "ctgrad::requires_grad_: only floating-point tensors have gradients",
+                        detail::Message{} << "ctgrad::requires_grad_: only floating-point tensors have gradients, not "
+                                          << rt::name(dtype_of<DType>()) << " " << shape);
+    rt::requires_grad(impl_, on);
+    return *this;
+  }
+  bool requires_grad() const { return base()->needs_grad; }
+  // Accumulates d(this)/d(leaf) into the grad() of every requires-grad leaf this scalar depends on (lazily).
+  void backward() const {
+    CTGRAD_STATIC_CHECK(ndim == 0, "ctgrad::backward: the loss must be a scalar",
+                        detail::Message{} << "ctgrad::backward: the loss must be a scalar, not " << shape << " (reduce it first, e.g. .sum())");
+    rt::backward(*impl_);
+  }
+  // The accumulated gradient; throws when backward() has given this tensor none.
+  Tensor grad() const {
+    if (!impl_->grad)
+      throw Error(std::string("ctgrad::Tensor::grad: no gradient for this ") + rt::name(dtype_of<DType>()) + " tensor " + shape_text() +
+                  (requires_grad() ? ": backward() has not reached it" : ": it does not require grad (call requires_grad_())"));
+    return wrap(impl_->grad);
+  }
+  void clear_grad() const { impl_->grad.reset(); }
+  // d(this)/d(target) for each target, as a std::tuple of the targets' types (tinygrad's Tensor.gradient).
+  template <class... Targets>
+  auto gradient(const Targets&... targets) const {
+    constexpr bool scalar = ndim == 0, floats = (rt::is_float(dtype_of<typename Targets::dtype>()) && ...);
+    CTGRAD_STATIC_CHECK(scalar, "ctgrad::gradient: the loss must be a scalar",
+                        detail::Message{} << "ctgrad::gradient: the loss must be a scalar, not " << shape);
+    if constexpr (scalar) {
+      CTGRAD_STATIC_CHECK(floats, "ctgrad::gradient: every target must be a floating-point tensor",
+                          detail::Message{} << "ctgrad::gradient: every target must be a floating-point tensor (integer and bool tensors have no gradient)");
+      if constexpr (floats) {
+        auto grads = rt::gradients(*impl_, {targets.impl().get()...});
+        std::size_t i = 0;
+        return std::tuple<Targets...>{Targets::wrap(grads[i++])...};
+      }
+    }
+  }
+  // The same values, cut from the gradient graph.
+  Tensor detach() const { return wrap(rt::make_impl(rt::detach_uop(base()), view(), device())); }
+  // In place: this tensor (and every copy of it) takes the value's values; a requires-grad leaf stays one.
+  template <class U, std::size_t... E>
+  Tensor& assign(const Tensor<U, E...>& value) {
+    constexpr bool same = std::is_same_v<Tensor<U, E...>, Tensor>;
+    CTGRAD_STATIC_CHECK(same, "ctgrad::assign: the value must have the tensor's dtype and shape",
+                        detail::Message{} << "ctgrad::assign: a " << rt::name(dtype_of<U>()) << " " << Tensor<U, E...>::shape << " value for a "
+                                          << rt::name(dtype_of<DType>()) << " " << shape << " tensor (dtype and shape must match)");
+    if constexpr (same) {
+      rt::assign(impl_, *value.impl());
+      return *this;
+    }
+  }
 
   // ---- internals shared by the op headers ----
   // The lazy node of this tensor: its base seen through its view (a View node only when the view is not identity).
-  rt::UOpPtr to_uop() const {
-    if (rt::is_identity(view_, base_->shape) && base_->numel() == static_cast<std::int64_t>(numel)) return base_;
-    return rt::view_uop(base_, view_);
-  }
+  rt::UOpPtr to_uop() const { return impl_->node(); }
+  // An op's result: inside NoGrad it is cut from the gradient graph.
   static Tensor from_uop(rt::UOpPtr node, std::string device) {
-    Tensor t;
-    t.view_ = stack_of(shape_view());
-    t.base_ = std::move(node);
-    t.device_ = std::move(device);
-    return t;
+    return wrap(rt::make_impl(rt::recorded(std::move(node)), stack_of(shape_view()), std::move(device)));
   }
   static Tensor from_buffer(const std::shared_ptr<rt::Buffer>& buf, std::string device = default_device()) {
+    return wrap(rt::make_impl(rt::buffer_uop(buf), stack_of(shape_view()), std::move(device)));
+  }
+  // A handle to an existing impl (its node must have this tensor's shape; AnyTensor checks that).
+  static Tensor wrap(rt::ImplPtr impl) {
     Tensor t;
-    t.base_ = rt::buffer_uop(buf);
-    t.view_ = stack_of(shape_view());
-    t.device_ = std::move(device);
+    t.impl_ = std::move(impl);
     return t;
   }
+  const rt::ImplPtr& impl() const { return impl_; }
   static Tensor from_const(double value, std::string device = default_device()) {
     rt::UArg a;
     a.value = value;
@@ -345,8 +397,8 @@ class Tensor {
   }
   static constexpr View kShapeView = ctgrad::contiguous(shape);
   static const View& shape_view() { return kShapeView; }
-  const ViewStack& view() const { return view_; }
-  const rt::UOpPtr& base() const { return base_; }
+  const ViewStack& view() const { return impl_->view; }
+  const rt::UOpPtr& base() const { return impl_->base; }
   // reshape to a shape held in a constexpr std::array (what the op layer uses)
   template <auto To>
   auto reshape_as() const { return rebased_if_full().template reshape_to<To>(); }
@@ -356,31 +408,39 @@ class Tensor {
   friend class Tensor;
   Tensor() = default;
 
+  // A movement op's result: the folded view over the same base, or on a gradient path a movement node.
   template <class Out>
-  Out with_view(const ViewStack& v) const {
+  Out moved(const rt::Movement& m, const ViewStack& folded) const {
     if constexpr (Out::ndim > kMaxRank) {
       return Out{};  // Out's own check has reported the rank; no cascade
     } else {
-      Out out;
-      out.base_ = base_;
-      out.view_ = v;
-      out.device_ = device_;
-      return out;
+      if (base()->needs_grad && grad_enabled()) return Out::from_uop(rt::move_uop(to_uop(), m), device());
+      return Out::wrap(rt::make_impl(rt::detach_uop(base()), folded, device()));
     }
   }
   template <auto To>
+  static rt::NodeShape node_shape() { return rt::NodeShape(ctgrad::contiguous(To)); }
+  template <auto To>
   auto reshape_to() const {
-    return with_view<tensor_of_t<DType, To>>(ctgrad::reshape(view_, To.size(), shape::to_dims(To)));
+    using Out = tensor_of_t<DType, To>;
+    if constexpr (To.size() > kMaxRank) return Out{};  // Out's own check has reported the rank; no cascade
+    else return moved<Out>(rt::reshape_move(node_shape<To>()), ctgrad::reshape(view(), To.size(), shape::to_dims(To)));
   }
   // A reshape may push a view; when the stack is full, the current view becomes a lazy View node (no kernel now)
   // and the tensor starts over from the identity view of it.
   Tensor rebased_if_full() const {
-    if (view_.depth < kMaxViews) return *this;
-    return from_uop(to_uop(), device_);
+    if (view().depth < kMaxViews) return *this;
+    return from_uop(to_uop(), device());
   }
   template <auto Order>
   auto permute_by() const {
-    return with_view<tensor_of_t<DType, shape::permuted(shape, Order)>>(ctgrad::permute(view_, shape::to_dims(Order)));
+    return moved<tensor_of_t<DType, shape::permuted(shape, Order)>>(rt::permute_move(ndim, shape::to_dims(Order)),
+                                                                      ctgrad::permute(view(), shape::to_dims(Order)));
+  }
+  static std::string shape_text() {
+    std::string out = "(";
+    for (std::size_t i = 0; i < ndim; ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+    return out + ")";
   }
   template <std::size_t N, std::size_t M>
   static constexpr std::array<std::size_t, N> fit(const std::array<std::size_t, M>& a) {
@@ -432,9 +492,16 @@ class Tensor {
     else return static_cast<DType>(v);
   }
 
-  rt::UOpPtr base_;
-  ViewStack view_{};
-  std::string device_;
+  rt::ImplPtr impl_;
 };
+
+// Computes several tensors as one schedule (what a training step's loss, gradients and updates need together).
+template <class... Ts>
+  requires(TensorLike<Ts> && ...)
+void realize(const Ts&... ts) {
+  std::vector<std::pair<rt::UOpPtr, std::string>> nodes;
+  ((ts.base()->op == rt::Ops::Buffer ? void() : void(nodes.emplace_back(ts.base(), ts.device()))), ...);
+  rt::realize_all(nodes);
+}
 
 }  // namespace ctgrad

@@ -3,6 +3,6 @@
 set -euo pipefail
 cxx=$1 src=$2 file=$3 work=$4
 mkdir -p "$work"
-exe="$work/header_only_$(basename "$cxx")"
+exe="$work/$(basename "$file" .cpp)_$(basename "$cxx")"
 "$cxx" -std=c++20 -O1 -I "$src" "$file" -o "$exe" -ldl -lpthread
 DEVICE=C "$exe"

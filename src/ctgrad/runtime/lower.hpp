@@ -108,7 +108,7 @@ class KernelLowering {
       reduce_ = n->src[0];
       return;
     }
-    if (is_alu(n->op))
+    if (is_alu(n->op) || n->op == Ops::Detach)
       for (auto& s : n->src) find_reduce(s);
   }
 
@@ -133,6 +133,7 @@ class KernelLowering {
     if (n->realized || n->op == Ops::Buffer) return realized_view(n, v);
     switch (n->op) {
       case Ops::Const: return v ? view_uop(n, *v) : n;
+      case Ops::Detach: return normalize(n->src[0], v);  // stops gradients only
       case Ops::View: {
         if (!v) return normalize(n->src[0], *n->arg.view);
         if (auto c = compose(*n->arg.view, *v)) return normalize(n->src[0], *c);

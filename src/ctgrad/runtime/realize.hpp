@@ -75,7 +75,8 @@ inline GraphKey graph_key(const UOpPtr& root) {
       auto [it, fresh] = ordinal.emplace(buf.get(), key.inputs.size());
       if (fresh) key.inputs.push_back(buf);
       h = hash_mix(hash_mix(0xb0ffe7ull, static_cast<std::size_t>(buf->dtype) << 48 ^ static_cast<std::size_t>(buf->numel)), it->second);
-      h = hash_mix(h, n->local_hash * (n->op == Ops::Buffer ? 0 : 1));  // a realized node keeps its shape
+      // a Buffer's identity is abstracted away, its shape is not (a leaf has the tensor's shape); a realized node keeps its own
+      h = hash_mix(h, n->op == Ops::Buffer ? detail::local_hash_of(Ops::Buffer, n->dtype, {}, n->shape) : n->local_hash);
     } else {
       h = n->local_hash;
       for (auto& s : n->src) h = hash_mix(h, self(self, s.get()));
@@ -105,6 +106,7 @@ inline std::mutex& schedule_mutex() {
 inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::string& device, RealizeStats& stats) {
   if (node->op == Ops::Buffer) return node->buffer;
   if (node->realized) return node->realized;
+  if (node->op == Ops::Detach) return node->realized = realize_node(node->src[0], device, stats);  // the same values
   if (debug_level() >= 5) std::cerr << "--- UOps of " << name(node->op) << " ---\n" << to_string(node);
   auto out = std::make_shared<Buffer>(device, node->dtype, node->numel());
   Device& dev = rt::device(device);
@@ -152,17 +154,21 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
 
 }  // namespace detail
 
-// Computes `node` on `device` (and everything it needs); returns its buffer.
-inline std::shared_ptr<Buffer> realize(const UOpPtr& node, const std::string& device) {
+// Computes several nodes as one schedule (shared subgraphs once, one DEBUG summary); returns their buffers in order.
+inline std::vector<std::shared_ptr<Buffer>> realize_all(const std::vector<std::pair<UOpPtr, std::string>>& nodes) {
   RealizeStats stats;
   auto t0 = std::chrono::steady_clock::now();
-  auto buf = detail::realize_node(node, device, stats);
+  std::vector<std::shared_ptr<Buffer>> out;
+  for (auto& [node, device] : nodes) out.push_back(detail::realize_node(node, device, stats));
   if (debug_level() >= 1 && stats.kernels > 0) {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "realize: %d kernel%s on %s, %.3f ms in kernels, %.3f ms in all\n", stats.kernels, stats.kernels == 1 ? "" : "s",
-                 device.c_str(), stats.seconds * 1e3, wall * 1e3);
+    std::fprintf(stderr, "realize: %d kernel%s for %zu output%s, %.3f ms in kernels, %.3f ms in all\n", stats.kernels, stats.kernels == 1 ? "" : "s",
+                 nodes.size(), nodes.size() == 1 ? "" : "s", stats.seconds * 1e3, wall * 1e3);
   }
-  return buf;
+  return out;
 }
+
+// Computes `node` on `device` (and everything it needs); returns its buffer.
+inline std::shared_ptr<Buffer> realize(const UOpPtr& node, const std::string& device) { return realize_all({{node, device}})[0]; }
 
 }  // namespace ctgrad::rt

@@ -54,6 +54,8 @@ inline const std::vector<SpecRule>& uop_spec() {
        [](O, DType d, const auto& s, const auto& a, const auto& shape) {
          return s.size() == 1 && s[0]->dtype == d && a.view && a.view->depth >= 1 && a.view->rank() == shape.rank && a.view->shape() == shape.shape;
        }},
+      {{O::Detach}, "a detach has one source of its own dtype and shape",
+       [](O, DType d, const auto& s, const auto&, const auto& shape) { return s.size() == 1 && s[0]->dtype == d && s[0]->shape == shape; }},
       {{O::Reduce}, "a reduction combines with Add, Mul or Max over existing axes and keeps the rank",
        [](O, DType d, const auto& s, const auto& a, const auto& shape) {
          if (s.size() != 1 || s[0]->dtype != d || s[0]->rank() != shape.rank) return false;

@@ -21,7 +21,8 @@ enum class Ops : std::uint8_t {
   // graph level
   Buffer,  // a realized buffer; arg.buffer
   Const,   // a scalar broadcast to `shape`; arg.value
-  View,    // src[0] seen through arg.view (a folded stack of movement ops)
+  View,    // src[0] seen through arg.view (a folded stack of movement ops); arg.move on gradient paths
+  Detach,  // src[0] itself, with the gradient stopped (detach(), NoGrad)
   Reduce,  // src[0] reduced over the axes in arg.axes with arg.alu (Add, Max, Mul); keeps the rank (size-1 dims)
   // ALU: the same operations as the kernel program's
   Neg, Exp2, Log2, Sin, Sqrt, Recip, Add, Sub, Mul, Div, IDiv, Mod, Max, And, Or, Xor, CmpLt, CmpNe, CmpEq, Where, Cast,
@@ -35,7 +36,7 @@ enum class Ops : std::uint8_t {
 };
 
 constexpr const char* name(Ops op) {
-  constexpr const char* names[] = {"Buffer", "Const", "View", "Reduce", "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub",
+  constexpr const char* names[] = {"Buffer", "Const", "View", "Detach", "Reduce", "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub",
                                    "Mul", "Div", "IDiv", "Mod", "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where",
                                    "Cast", "Special", "Range", "Param", "Load", "Acc", "Store"};
   return names[static_cast<int>(op)];
@@ -47,6 +48,18 @@ constexpr Ops from_kop(KOp op) { return static_cast<Ops>(static_cast<int>(op) - 
 
 struct UOp;
 using UOpPtr = std::shared_ptr<const UOp>;
+struct TensorImpl;  // the tensor handle a requires-grad leaf belongs to (tensor_impl.hpp)
+
+// The one movement op a View node on a gradient path applies to its source (whose contiguous shape it reads): the
+// folded ViewStack alone cannot say which adjoint its gradient needs (an overlapping window has none of its own).
+enum class Move : std::uint8_t { Reshape, Permute, Expand, Pad, Shrink, Flip };
+struct Movement {
+  Move kind = Move::Reshape;
+  std::uint8_t rank = 0;  // the result's rank
+  Dims a{}, b{};  // reshape, expand: a = new shape; permute: a = order; pad: a, b = before, after;
+                  // shrink: a, b = begin, end; flip: a[d] = 1 for each flipped axis
+  bool operator==(const Movement&) const = default;
+};
 
 // A node's logical shape: rank and dims (what a contiguous View of it would hold, without strides and mask).
 struct NodeShape {
@@ -68,9 +81,12 @@ struct UArg {
   std::int64_t index = 0;  // Param index; Buffer identity
   Ops alu = Ops::Add;      // Reduce/Acc combine op
   std::uint32_t axes = 0;  // Reduce axes as a bit set
+  bool leaf = false;       // Buffer: a requires-grad leaf (collects a gradient)
   std::shared_ptr<const ViewStack> view;  // View nodes only (held out of line: a stack is ~1 KiB)
+  std::shared_ptr<const Movement> move;   // View nodes on a gradient path only
   bool operator==(const UArg& o) const {
-    return value == o.value && index == o.index && alu == o.alu && axes == o.axes && (view == o.view || (view && o.view && *view == *o.view));
+    return value == o.value && index == o.index && alu == o.alu && axes == o.axes && leaf == o.leaf &&
+           (view == o.view || (view && o.view && *view == *o.view)) && (move == o.move || (move && o.move && *move == *o.move));
   }
 };
 
@@ -83,9 +99,12 @@ struct UOp {
   std::shared_ptr<Buffer> buffer;  // set for Buffer nodes
   std::size_t hash = 0;        // of everything, sources included
   std::size_t local_hash = 0;  // of op, dtype, arg and shape only (graph_key combines it with its own source hashes)
+  bool needs_grad = false;     // a float node that depends on a requires-grad leaf, not through a Detach
 
   // Memoized realization (not part of the node's identity): once computed, consumers load from it.
   mutable std::shared_ptr<Buffer> realized;
+  // A requires-grad leaf's tensor, where backward() accumulates the gradient (not part of the identity either).
+  mutable std::weak_ptr<TensorImpl> owner;
 
   std::uint8_t rank() const { return shape.rank; }
   std::int64_t numel() const { return shape.numel(); }
@@ -100,7 +119,11 @@ inline std::size_t local_hash_of(Ops op, DType dtype, const UArg& arg, const Nod
   std::size_t h = hash_mix(static_cast<std::size_t>(op), static_cast<std::size_t>(dtype));
   h = hash_mix(h, std::hash<double>{}(arg.value));
   h = hash_mix(h, static_cast<std::size_t>(arg.index));
-  h = hash_mix(h, static_cast<std::size_t>(arg.alu) << 32 | arg.axes);
+  h = hash_mix(h, static_cast<std::size_t>(arg.alu) << 32 | arg.axes | static_cast<std::size_t>(arg.leaf) << 40);
+  if (arg.move) {
+    h = hash_mix(h, static_cast<std::size_t>(arg.move->kind) << 8 | arg.move->rank);
+    for (std::size_t d = 0; d < kMaxRank; ++d) h = hash_mix(h, static_cast<std::size_t>(arg.move->a[d] * 131 + arg.move->b[d]));
+  }
   if (arg.view) {
     for (std::uint8_t v = 0; v < arg.view->depth; ++v) {
       const auto& w = arg.view->views[v];
@@ -155,7 +178,10 @@ inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, c
       if (n->op == op && n->dtype == dtype && n->src == src && n->arg == arg && n->shape == shape && n->buffer == buffer) return n;
     }
   }
-  auto* raw = new UOp{op, dtype, std::move(src), std::move(arg), shape, std::move(buffer), h, local, nullptr};
+  bool needs_grad = arg.leaf;
+  for (auto& s : src) needs_grad = needs_grad || s->needs_grad;
+  needs_grad = needs_grad && is_float(dtype) && op != Ops::Detach;
+  auto* raw = new UOp{op, dtype, std::move(src), std::move(arg), shape, std::move(buffer), h, local, needs_grad, nullptr, {}};
   UOpPtr node(raw, [h](const UOp* dead) {
     auto& t = detail::uop_table();
     {

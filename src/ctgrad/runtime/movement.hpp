@@ -1,0 +1,49 @@
+#pragma once
+// Movement nodes: on a gradient path each movement op is a View node of its own, carrying the op (arg.move) beside
+// its one-op view. The lowering folds chains of them like any views; the gradient rules read arg.move for the adjoint.
+// Off gradient paths movement ops stay folded into the tensor's view and make no node at all.
+#include "ctgrad/runtime/lower.hpp"
+
+namespace ctgrad::rt {
+
+// The view a movement applies to a source of shape `in`, read through the source's contiguous layout.
+inline ViewStack movement_view(const Movement& m, const NodeShape& in) {
+  const ViewStack s = stack_of(contiguous(in.rank, in.shape));
+  switch (m.kind) {
+    case Move::Reshape: return reshape(s, static_cast<std::uint8_t>(m.rank), m.a);
+    case Move::Permute: return permute(s, m.a);
+    case Move::Expand: return expand(s, m.a);
+    case Move::Pad: return pad(s, m.a, m.b);
+    case Move::Shrink: return shrink(s, m.a, m.b);
+    case Move::Flip: {
+      std::array<bool, kMaxRank> axes{};
+      for (std::size_t d = 0; d < kMaxRank; ++d) axes[d] = m.a[d] != 0;
+      return flip(s, axes);
+    }
+  }
+  throw Error("ctgrad: unknown movement");
+}
+
+inline UOpPtr move_uop(const UOpPtr& x, const Movement& m) {
+  UArg a;
+  a.view = std::make_shared<const ViewStack>(movement_view(m, x->shape));
+  a.move = std::make_shared<const Movement>(m);
+  NodeShape shape;
+  shape.rank = a.view->rank();
+  shape.shape = a.view->shape();
+  return make_uop(Ops::View, x->dtype, {x}, a, shape);
+}
+
+// Movement records, spelled like the tensor ops.
+inline Movement reshape_move(const NodeShape& to) { return {Move::Reshape, to.rank, to.shape, {}}; }
+inline Movement expand_move(const NodeShape& to) { return {Move::Expand, to.rank, to.shape, {}}; }
+inline Movement permute_move(std::uint8_t rank, const Dims& order) { return {Move::Permute, rank, order, {}}; }
+inline Movement pad_move(std::uint8_t rank, const Dims& before, const Dims& after) { return {Move::Pad, rank, before, after}; }
+inline Movement shrink_move(std::uint8_t rank, const Dims& begin, const Dims& end) { return {Move::Shrink, rank, begin, end}; }
+inline Movement flip_move(std::uint8_t rank, const std::array<bool, kMaxRank>& axes) {
+  Movement m{Move::Flip, rank, {}, {}};
+  for (std::size_t d = 0; d < kMaxRank; ++d) m.a[d] = axes[d] ? 1 : 0;
+  return m;
+}
+
+}  // namespace ctgrad::rt
