@@ -48,9 +48,7 @@ int main() {
   std::vector<double> host, step;
   std::int64_t kernels = 0;
   for (int it = 0; it < 6; ++it) {
-    for (auto* p : {&b1, &b2, &b3}) p->clear_grad();
-    for (auto* p : {&w2}) p->clear_grad();
-    w1.clear_grad(), w3.clear_grad();
+    for (const rt::ImplPtr& p : {w1.impl(), b1.impl(), w2.impl(), b2.impl(), w3.impl(), b3.impl()}) p->grad.reset();
     const auto t0 = Clock::now();
     auto out = ((x.matmul(w1) + b1).relu().matmul(w2) + b2).relu().matmul(w3) + b3;
     auto loss = ((out - y) * (out - y)).mean();
