@@ -205,7 +205,6 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
       return with_view<Tensor>(ctgrad::flip(view_, f));
     }
   }
-  auto flatten() const { return reshape<numel>(); }
   template <std::size_t Axis>
   auto squeeze() const {
     constexpr bool ok = Axis < ndim && shape[Axis % (ndim ? ndim : 1)] == 1;

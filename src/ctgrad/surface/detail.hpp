@@ -56,6 +56,12 @@ constexpr Shape<N + M> concat(const Shape<N>& a, const Shape<M>& b) {
   for (std::size_t i = 0; i < M; ++i) out[N + i] = b[i];
   return out;
 }
+template <std::size_t N>
+constexpr Shape<N> filled_ones() {
+  Shape<N> s{};
+  for (auto& d : s) d = 1;
+  return s;
+}
 // The permutation that moves `axis` to the end, and its inverse.
 template <std::size_t N>
 constexpr Shape<N> axis_to_last(std::size_t axis) {
@@ -125,6 +131,16 @@ TT full_on(const Like& like, double value) {
 template <class T, std::size_t N, class Like>
 auto arange_on(const Like& like) {
   return Tensor<T, N>::arange().to(like.device());
+}
+
+// f2(f1(x)) for sequential(f1, f2, ...)
+template <class X>
+auto apply_in_turn(const X& x) {
+  return x;
+}
+template <class X, class F, class... Fs>
+auto apply_in_turn(const X& x, const F& f, const Fs&... fs) {
+  return apply_in_turn(f(x), fs...);
 }
 
 template <class T>
