@@ -136,16 +136,29 @@ auto scatter_reduce(const X& x, const I& idx, const S& src, ScatterReduce reduce
     constexpr T highest = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity() : std::numeric_limits<T>::max();
     auto keep = [&](auto reduced) { return hit.where(reduced.template cast<T>(), x); };
     switch (reduce) {
-      case ScatterReduce::Sum: return keep(mask.where(s, T(0)).template sum<N>() + (include_self ? x : x * T(0)));
-      case ScatterReduce::Prod: return keep(mask.where(s, T(1)).template prod<N>() * (include_self ? x : x * T(0) + T(1)));
-      case ScatterReduce::Mean: {
-        auto total = mask.where(s, T(0)).template sum<N>() + (include_self ? x : x * T(0));
-        auto n = count + (include_self ? 1 : 0);
-        if constexpr (surface::is_float_v<T>) return keep(total / n.template cast<T>());
-        else return keep(ctgrad::floor(total.template cast<double>() / n.template cast<double>()));
+      case ScatterReduce::Sum: {
+        auto total = mask.where(s, T(0)).template sum<N>();
+        return keep(include_self ? total + x : total);
       }
-      case ScatterReduce::Amax: return keep(mask.where(s, lowest).template max<N>().maximum(include_self ? x : x * T(0) + lowest));
-      default: return keep(mask.where(s, highest).template min<N>().minimum(include_self ? x : x * T(0) + highest));
+      case ScatterReduce::Prod: {
+        auto total = mask.where(s, T(1)).template prod<N>();
+        return keep(include_self ? total * x : total);
+      }
+      case ScatterReduce::Mean: {
+        auto total = mask.where(s, T(0)).template sum<N>();
+        auto sum = include_self ? total + x : total;
+        auto n = include_self ? count + 1 : count;
+        if constexpr (surface::is_float_v<T>) return keep(sum / n.template cast<T>());
+        else return keep(ctgrad::floor(sum.template cast<double>() / n.template cast<double>()));
+      }
+      case ScatterReduce::Amax: {
+        auto top = mask.where(s, lowest).template max<N>();
+        return keep(include_self ? top.maximum(x) : top);
+      }
+      default: {
+        auto bottom = mask.where(s, highest).template min<N>();
+        return keep(include_self ? bottom.minimum(x) : bottom);
+      }
     }
   }
 }
