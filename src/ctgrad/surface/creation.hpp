@@ -11,10 +11,11 @@ namespace ctgrad::surface {
 
 template <class TT>
 TT eye() {
-  constexpr std::size_t n = TT::shape[0], m = TT::shape[1];
-  // ones (n, 1) padded to (n, m + 1) and read row-major as (n, m): the ones land on the diagonal
-  using Col = Tensor<typename TT::dtype, n, 1>;
-  return Col::ones().template pad<0, 0, 0, m>().template reshape<n * (m + 1)>().template shrink<0, n * m>().template reshape<n, m>();
+  constexpr std::size_t n = TT::shape[0], m = TT::shape[1], k = n > m ? n : m;
+  // ones (k, 1) padded to (k, k + 1) and read row-major as (k, k): the ones land on the diagonal; then cut to (n, m)
+  using Col = Tensor<typename TT::dtype, k, 1>;
+  auto square = Col::ones().template pad<0, 0, 0, k>().template reshape<k * (k + 1)>().template shrink<0, k * k>().template reshape<k, k>();
+  return square.template shrink<0, n, 0, m>();
 }
 
 template <class TT>
