@@ -5,6 +5,7 @@
 #include "ctgrad/surface/activation.hpp"
 #include "ctgrad/surface/conv.hpp"
 #include "ctgrad/surface/creation.hpp"
+#include "ctgrad/surface/einsum.hpp"
 #include "ctgrad/surface/elementwise.hpp"
 #include "ctgrad/surface/indexing.hpp"
 #include "ctgrad/surface/loss.hpp"
