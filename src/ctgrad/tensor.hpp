@@ -57,8 +57,12 @@ concept TensorLike = detail::is_tensor<std::remove_cvref_t<X>>::value;
 template <class X>
 concept ScalarLike = std::is_arithmetic_v<std::remove_cvref_t<X>>;
 
+}  // namespace ctgrad
+#include "ctgrad/surface/surface.hpp"  // the op surface (softmax, conv2d, ...) as members, through the mixin below
+namespace ctgrad {
+
 template <class DType, std::size_t... Dims>
-class Tensor {
+class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
   CTGRAD_CLASS_CHECK(is_dtype_v<DType>, "ctgrad::Tensor: unsupported dtype",
                       detail::Message{} << "ctgrad::Tensor: unsupported dtype (use bool, an integer type, half, bfloat16, float or double)");
   CTGRAD_CLASS_CHECK(sizeof...(Dims) <= kMaxRank, "ctgrad::Tensor: rank exceeds 8",
@@ -206,7 +210,6 @@ class Tensor {
       return moved<Tensor>(rt::flip_move(ndim, f), ctgrad::flip(view(), f));
     }
   }
-  auto flatten() const { return reshape<numel>(); }
   template <std::size_t Axis>
   auto squeeze() const {
     constexpr bool ok = Axis < ndim && shape[Axis % (ndim ? ndim : 1)] == 1;
