@@ -2,7 +2,6 @@
 // Helpers for the file-format tests: write bytes to a file, and check that loading one fails with a message that
 // names the file and the problem.
 #include <boost/test/unit_test.hpp>
-
 #include <cstring>
 #include <fstream>
 #include <functional>

@@ -2,7 +2,6 @@
 // outlives the map it came in; every kind of bad file is an IoError naming the file and the problem.
 #define BOOST_TEST_MODULE safetensors
 #include <boost/test/unit_test.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -17,8 +16,8 @@ namespace io = ctgrad::io;
 namespace rt = ctgrad::rt;
 using ctgrad_test::expect_io_error;
 
-constexpr rt::DType kAllDTypes[] = {rt::DType::Bool,   rt::DType::Int8,   rt::DType::Int16, rt::DType::Int32,    rt::DType::Int64,
-                                    rt::DType::UInt8,  rt::DType::UInt16, rt::DType::UInt32, rt::DType::UInt64,  rt::DType::Half,
+constexpr rt::DType kAllDTypes[] = {rt::DType::Bool,     rt::DType::Int8,    rt::DType::Int16,  rt::DType::Int32,  rt::DType::Int64,
+                                    rt::DType::UInt8,    rt::DType::UInt16,  rt::DType::UInt32, rt::DType::UInt64, rt::DType::Half,
                                     rt::DType::BFloat16, rt::DType::Float32, rt::DType::Float64};
 
 io::RawTensor random_tensor(rt::DType dt, std::vector<std::int64_t> shape, unsigned seed) {
@@ -137,8 +136,10 @@ BOOST_AUTO_TEST_CASE(invalid_json_and_wrong_header_shapes) {
   d.expect_bad("json3.safetensors", st_file("{\"a\xff\": 1}", ""), "header is not valid JSON");
   d.expect_bad("array.safetensors", st_file("[1, 2]", ""), "header does not start with '{'");
   d.expect_bad("nohead.safetensors", st_file("", ""), "header does not start with '{'");
-  d.expect_bad("dup.safetensors", st_file(R"({"a": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]},
-                                             "a": {"dtype": "U8", "shape": [1], "data_offsets": [1, 2]}})", "xy"),
+  d.expect_bad("dup.safetensors",
+               st_file(R"({"a": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]},
+                                             "a": {"dtype": "U8", "shape": [1], "data_offsets": [1, 2]}})",
+                       "xy"),
                "header has the key 'a' twice");
   d.expect_bad("entry.safetensors", st_file(R"({"a": 3})", ""), "tensor 'a': expected an object, got number");
   d.expect_bad("field.safetensors", st_file(R"({"a": {"dtype": "U8", "shape": [1]}})", "x"), "tensor 'a': missing field 'data_offsets'");
@@ -218,12 +219,21 @@ BOOST_AUTO_TEST_CASE(the_writer_refuses_what_it_cannot_represent) {
   Dir d;
   auto bad = random_tensor(rt::DType::Float32, {3}, 1);
   bad.shape = {4};
-  expect_io_error([&] { io::write_safetensors(d.file("w.safetensors"), {{"w", bad}}); }, d.file("w.safetensors"),
-                  "tensor 'w': 12 bytes do not match its shape and dtype float");
-  expect_io_error([&] { io::write_safetensors(d.file("m.safetensors"), {{"__metadata__", random_tensor(rt::DType::UInt8, {1}, 1)}}); },
-                  d.file("m.safetensors"), "cannot be named '__metadata__'");
-  expect_io_error([&] { io::write_safetensors(d.file("u.safetensors"), {{"bad\xff", random_tensor(rt::DType::UInt8, {1}, 1)}}); },
-                  d.file("u.safetensors"), "cannot write the header");
+  expect_io_error(
+      [&] {
+        io::write_safetensors(d.file("w.safetensors"), {{"w", bad}});
+      },
+      d.file("w.safetensors"), "tensor 'w': 12 bytes do not match its shape and dtype float");
+  expect_io_error(
+      [&] {
+        io::write_safetensors(d.file("m.safetensors"), {{"__metadata__", random_tensor(rt::DType::UInt8, {1}, 1)}});
+      },
+      d.file("m.safetensors"), "cannot be named '__metadata__'");
+  expect_io_error(
+      [&] {
+        io::write_safetensors(d.file("u.safetensors"), {{"bad\xff", random_tensor(rt::DType::UInt8, {1}, 1)}});
+      },
+      d.file("u.safetensors"), "cannot write the header");
   expect_io_error([&] { io::write_safetensors(d.file("no/such/dir.safetensors"), {}); }, d.file("no/such/dir.safetensors"), "cannot create");
   BOOST_TEST(!std::filesystem::exists(d.file("w.safetensors")));
 }

@@ -31,10 +31,11 @@ inline io::RawTensor load_split(const std::filesystem::path& dir, const std::str
                       " not found; install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)"
                       " or point CTGRAD_FASHION_MNIST_DIR at a folder holding the idx.gz files");
   auto t = io::read_idx(path.string());
-  const bool ok = t.dtype == rt::DType::UInt8 &&
-                  (images ? t.shape.size() == 3 && t.shape[1] == 28 && t.shape[2] == 28 : t.shape.size() == 1);
-  if (!ok) throw io::IoError("Fashion-MNIST: " + io::squoted(path.string()) + " is not a uint8 " + (images ? "(n, 28, 28) image" : "(n) label") + " file");
-  if (images) t.shape.insert(t.shape.begin() + 1, 1);
+  const bool ok = t.dtype == rt::DType::UInt8 && (images ? t.shape.size() == 3 && t.shape[1] == 28 && t.shape[2] == 28 : t.shape.size() == 1);
+  if (!ok)
+    throw io::IoError("Fashion-MNIST: " + io::squoted(path.string()) + " is not a uint8 " + (images ? "(n, 28, 28) image" : "(n) label") + " file");
+  if (images)
+    t.shape.insert(t.shape.begin() + 1, 1);
   else
     for (auto b : t.bytes)
       if (std::to_integer<unsigned>(b) > 9) throw io::IoError("Fashion-MNIST: " + io::squoted(path.string()) + " has a label outside 0..9");
@@ -49,7 +50,8 @@ inline FashionMnistRaw fashion_mnist_raw(const std::filesystem::path& dir = deta
                     detail::load_split(dir, "t10k", false)};
   for (auto [x, y] : {std::pair{&d.X_train, &d.Y_train}, std::pair{&d.X_test, &d.Y_test}})
     if (x->shape[0] != y->shape[0])
-      throw io::IoError("Fashion-MNIST: " + std::to_string(x->shape[0]) + " images but " + std::to_string(y->shape[0]) + " labels in " + dir.string());
+      throw io::IoError("Fashion-MNIST: " + std::to_string(x->shape[0]) + " images but " + std::to_string(y->shape[0]) + " labels in " +
+                        dir.string());
   return d;
 }
 

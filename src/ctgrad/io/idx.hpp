@@ -19,17 +19,26 @@ namespace ctgrad::io {
 
 namespace detail {
 
-[[noreturn]] inline void idx_fail(const std::string& file, const std::string& problem) { throw IoError("idx file " + squoted(file) + ": " + problem); }
+[[noreturn]] inline void idx_fail(const std::string& file, const std::string& problem) {
+  throw IoError("idx file " + squoted(file) + ": " + problem);
+}
 
 inline std::optional<rt::DType> idx_dtype(unsigned code) {
   switch (code) {
-    case 0x08: return rt::DType::UInt8;
-    case 0x09: return rt::DType::Int8;
-    case 0x0B: return rt::DType::Int16;
-    case 0x0C: return rt::DType::Int32;
-    case 0x0D: return rt::DType::Float32;
-    case 0x0E: return rt::DType::Float64;
-    default: return std::nullopt;
+    case 0x08:
+      return rt::DType::UInt8;
+    case 0x09:
+      return rt::DType::Int8;
+    case 0x0B:
+      return rt::DType::Int16;
+    case 0x0C:
+      return rt::DType::Int32;
+    case 0x0D:
+      return rt::DType::Float32;
+    case 0x0E:
+      return rt::DType::Float64;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -56,8 +65,7 @@ class IdxReader {
         if (head_.size() >= 4 && head_.size() == 4 + 4 * static_cast<std::size_t>(head_[3])) start_data();
         continue;
       }
-      if (n > need_ - data_.size())
-        idx_fail(file_, "more data than its dims " + dims_text(shape_) + " hold (" + std::to_string(need_) + " bytes)");
+      if (n > need_ - data_.size()) idx_fail(file_, "more data than its dims " + dims_text(shape_) + " hold (" + std::to_string(need_) + " bytes)");
       data_.insert(data_.end(), p, p + n);
       n = 0;
     }
@@ -158,8 +166,10 @@ constexpr std::uint64_t max_inflated(std::uint64_t n) { return n * 1032 + 1024; 
 inline RawTensor parse_idx(std::span<const std::byte> bytes, const std::string& file) {
   const bool gz = detail::is_gzip(bytes);
   detail::IdxReader reader(file, gz ? detail::max_inflated(bytes.size()) : bytes.size());
-  if (gz) detail::gunzip_into(bytes, reader, file);
-  else reader.feed(bytes.data(), bytes.size());
+  if (gz)
+    detail::gunzip_into(bytes, reader, file);
+  else
+    reader.feed(bytes.data(), bytes.size());
   return reader.finish();
 }
 

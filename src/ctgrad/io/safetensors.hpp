@@ -4,6 +4,8 @@
 // then the data, which the tensors' [begin, end) ranges must tile exactly (no gaps, no overlaps, nothing after).
 // Every claim the file makes is checked against its size before it is used; a bad file is an IoError naming the
 // file and the problem. Includes nlohmann/json: only code that loads or saves should include this header.
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstdio>
@@ -14,7 +16,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "ctgrad/io/mapped_file.hpp"
@@ -28,19 +29,32 @@ static_assert(std::endian::native == std::endian::little, "ctgrad::io: safetenso
 inline const char* safetensors_dtype(rt::DType d) {
   using rt::DType;
   switch (d) {
-    case DType::Bool: return "BOOL";
-    case DType::Int8: return "I8";
-    case DType::Int16: return "I16";
-    case DType::Int32: return "I32";
-    case DType::Int64: return "I64";
-    case DType::UInt8: return "U8";
-    case DType::UInt16: return "U16";
-    case DType::UInt32: return "U32";
-    case DType::UInt64: return "U64";
-    case DType::Half: return "F16";
-    case DType::BFloat16: return "BF16";
-    case DType::Float32: return "F32";
-    case DType::Float64: return "F64";
+    case DType::Bool:
+      return "BOOL";
+    case DType::Int8:
+      return "I8";
+    case DType::Int16:
+      return "I16";
+    case DType::Int32:
+      return "I32";
+    case DType::Int64:
+      return "I64";
+    case DType::UInt8:
+      return "U8";
+    case DType::UInt16:
+      return "U16";
+    case DType::UInt32:
+      return "U32";
+    case DType::UInt64:
+      return "U64";
+    case DType::Half:
+      return "F16";
+    case DType::BFloat16:
+      return "BF16";
+    case DType::Float32:
+      return "F32";
+    case DType::Float64:
+      return "F64";
   }
   return "?";
 }
@@ -69,8 +83,10 @@ inline nlohmann::json parse_header_json(std::string_view text, const std::string
   std::string duplicate;
   auto check_keys = [&](int, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
     using E = nlohmann::json::parse_event_t;
-    if (ev == E::object_start) open_objects.emplace_back();
-    else if (ev == E::object_end && !open_objects.empty()) open_objects.pop_back();
+    if (ev == E::object_start)
+      open_objects.emplace_back();
+    else if (ev == E::object_end && !open_objects.empty())
+      open_objects.pop_back();
     else if (ev == E::key && !open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty())
       duplicate = parsed.get<std::string>();
     return true;
@@ -96,8 +112,7 @@ struct Entry {
 };
 
 // One tensor's description, checked on its own: known dtype, sane shape, offsets inside the data, sizes agreeing.
-inline RawTensor parse_entry(const std::string& name, const nlohmann::json& info, std::uint64_t data_size, const std::string& file,
-                             Entry& range) {
+inline RawTensor parse_entry(const std::string& name, const nlohmann::json& info, std::uint64_t data_size, const std::string& file, Entry& range) {
   const std::string where = "tensor " + squoted(name);
   if (!info.is_object()) st_fail(file, where + ": expected an object, got " + std::string(info.type_name()));
   for (const auto& [key, _] : info.items())
@@ -158,8 +173,7 @@ inline void check_tiling(std::vector<Entry>& ranges, std::uint64_t data_size, co
 // shared by every returned tensor, whose bytes point into `bytes` (no copy).
 inline Safetensors parse_safetensors(std::span<const std::byte> bytes, const std::string& file, std::shared_ptr<const void> owner = nullptr) {
   using detail::st_fail;
-  if (bytes.size() < 8)
-    st_fail(file, "truncated: " + std::to_string(bytes.size()) + " bytes, but the file starts with an 8-byte header length");
+  if (bytes.size() < 8) st_fail(file, "truncated: " + std::to_string(bytes.size()) + " bytes, but the file starts with an 8-byte header length");
   std::uint64_t n = 0;
   std::memcpy(&n, bytes.data(), 8);
   if (n > bytes.size() - 8)
@@ -231,8 +245,8 @@ inline std::string safetensors_header(const std::map<std::string, RawTensor>& te
     const auto numel = checked_numel(t.shape);
     std::uint64_t nbytes = 0;
     if (!numel || __builtin_mul_overflow(static_cast<std::uint64_t>(*numel), rt::itemsize(t.dtype), &nbytes) || nbytes != t.bytes.size())
-      st_fail(file, "tensor " + squoted(name) + ": " + std::to_string(t.bytes.size()) + " bytes do not match its shape and dtype " +
-                        rt::name(t.dtype));
+      st_fail(file,
+              "tensor " + squoted(name) + ": " + std::to_string(t.bytes.size()) + " bytes do not match its shape and dtype " + rt::name(t.dtype));
     header[name] = {{"dtype", safetensors_dtype(t.dtype)}, {"shape", t.shape}, {"data_offsets", {at, at + nbytes}}};
     at += nbytes;
   }
