@@ -49,17 +49,19 @@ inline std::string dims_text(const std::vector<std::int64_t>& dims) {
 }
 
 // Takes the decoded bytes as they arrive: first the header, then the data. `max_bytes` bounds what the input can
-// possibly decode to, so a header claiming more is rejected before anything is reserved.
+// possibly decode to (the file's size, or what deflate can expand it to), so a header claiming more is rejected
+// before anything is reserved.
 class IdxReader {
  public:
-  IdxReader(std::string file, std::uint64_t max_bytes) : file_(std::move(file)), max_bytes_(max_bytes) {}
+  IdxReader(std::string file, std::uint64_t max_bytes, bool compressed) : file_(std::move(file)), max_bytes_(max_bytes), compressed_(compressed) {}
 
   void feed(const std::byte* p, std::size_t n) {
     while (n > 0) {
       if (!header_done_) {
         const std::size_t want = (head_.size() < 4 ? 4 : 4 + 4 * static_cast<std::size_t>(head_[3])) - head_.size();
         const std::size_t take = std::min(want, n);
-        head_.insert(head_.end(), p, p + take);
+        const auto* q = reinterpret_cast<const unsigned char*>(p);
+        head_.insert(head_.end(), q, q + take);
         p += take, n -= take;
         if (head_.size() == 4) check_magic();
         if (head_.size() >= 4 && head_.size() == 4 + 4 * static_cast<std::size_t>(head_[3])) start_data();
@@ -99,9 +101,12 @@ class IdxReader {
     const auto numel = checked_numel(shape_);
     if (!numel || __builtin_mul_overflow(static_cast<std::uint64_t>(*numel), rt::itemsize(dtype_), &need_))
       idx_fail(file_, "dims " + dims_text(shape_) + " hold too many elements");
-    if (need_ > max_bytes_)
-      idx_fail(file_, "dims " + dims_text(shape_) + " need " + std::to_string(need_) + " bytes of data, more than the file can hold (" +
-                          std::to_string(max_bytes_) + ")");
+    if (!compressed_ && need_ > max_bytes_ - head_.size())
+      idx_fail(file_, "truncated: dims " + dims_text(shape_) + " need " + std::to_string(need_) + " bytes of data, the file has " +
+                          std::to_string(max_bytes_ - head_.size()));
+    if (compressed_ && need_ > max_bytes_)
+      idx_fail(file_, "dims " + dims_text(shape_) + " need " + std::to_string(need_) +
+                          " bytes of data, more than a gzip file of its size can hold (" + std::to_string(max_bytes_) + ")");
     data_.reserve(need_);
   }
   void from_big_endian() {
@@ -112,6 +117,7 @@ class IdxReader {
 
   std::string file_;
   std::uint64_t max_bytes_;
+  bool compressed_;
   std::vector<unsigned char> head_;
   bool header_done_ = false;
   rt::DType dtype_ = rt::DType::UInt8;
@@ -165,7 +171,7 @@ constexpr std::uint64_t max_inflated(std::uint64_t n) { return n * 1032 + 1024; 
 // Decodes an idx file (plain or gzip-compressed) held in `bytes`; `file` names it in errors.
 inline RawTensor parse_idx(std::span<const std::byte> bytes, const std::string& file) {
   const bool gz = detail::is_gzip(bytes);
-  detail::IdxReader reader(file, gz ? detail::max_inflated(bytes.size()) : bytes.size());
+  detail::IdxReader reader(file, gz ? detail::max_inflated(bytes.size()) : bytes.size(), gz);
   if (gz)
     detail::gunzip_into(bytes, reader, file);
   else
