@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   std::string file = io::safetensors_header(st.tensors, st.metadata, "fuzz-output");
-  for (const auto* kv : io::detail::file_order(st.tensors)) file.append(reinterpret_cast<const char*>(kv->second.bytes.data()), kv->second.bytes.size());
+  for (const auto* kv : io::detail::file_order(st.tensors))
+    file.append(reinterpret_cast<const char*>(kv->second.bytes.data()), kv->second.bytes.size());
   const auto back = io::parse_safetensors({reinterpret_cast<const std::byte*>(file.data()), file.size()}, "fuzz-output");
   if (!same(st, back)) std::abort();
   return 0;

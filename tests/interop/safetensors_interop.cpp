@@ -31,19 +31,32 @@ void put_formula(std::vector<std::byte>& out, DType dt, int i) {
   const double f = (i - 7) * 0.375;
   const long s = (i * 37) % 101 - 50, u = (i * 37) % 251;
   switch (dt) {
-    case DType::Bool: return put<std::uint8_t>(out, i % 3 == 0);
-    case DType::Int8: return put<std::int8_t>(out, static_cast<std::int8_t>(s));
-    case DType::Int16: return put<std::int16_t>(out, static_cast<std::int16_t>(s));
-    case DType::Int32: return put<std::int32_t>(out, static_cast<std::int32_t>(s));
-    case DType::Int64: return put<std::int64_t>(out, s);
-    case DType::UInt8: return put<std::uint8_t>(out, static_cast<std::uint8_t>(u));
-    case DType::UInt16: return put<std::uint16_t>(out, static_cast<std::uint16_t>(u));
-    case DType::UInt32: return put<std::uint32_t>(out, static_cast<std::uint32_t>(u));
-    case DType::UInt64: return put<std::uint64_t>(out, static_cast<std::uint64_t>(u));
-    case DType::Half: return put(out, ctgrad::float_to_bits<ctgrad::half>(static_cast<float>(f)));
-    case DType::BFloat16: return put(out, ctgrad::float_to_bits<ctgrad::bfloat16>(static_cast<float>(f)));
-    case DType::Float32: return put(out, static_cast<float>(f));
-    case DType::Float64: return put(out, f);
+    case DType::Bool:
+      return put<std::uint8_t>(out, i % 3 == 0);
+    case DType::Int8:
+      return put<std::int8_t>(out, static_cast<std::int8_t>(s));
+    case DType::Int16:
+      return put<std::int16_t>(out, static_cast<std::int16_t>(s));
+    case DType::Int32:
+      return put<std::int32_t>(out, static_cast<std::int32_t>(s));
+    case DType::Int64:
+      return put<std::int64_t>(out, s);
+    case DType::UInt8:
+      return put<std::uint8_t>(out, static_cast<std::uint8_t>(u));
+    case DType::UInt16:
+      return put<std::uint16_t>(out, static_cast<std::uint16_t>(u));
+    case DType::UInt32:
+      return put<std::uint32_t>(out, static_cast<std::uint32_t>(u));
+    case DType::UInt64:
+      return put<std::uint64_t>(out, static_cast<std::uint64_t>(u));
+    case DType::Half:
+      return put(out, ctgrad::float_to_bits<ctgrad::half>(static_cast<float>(f)));
+    case DType::BFloat16:
+      return put(out, ctgrad::float_to_bits<ctgrad::bfloat16>(static_cast<float>(f)));
+    case DType::Float32:
+      return put(out, static_cast<float>(f));
+    case DType::Float64:
+      return put(out, f);
   }
 }
 
