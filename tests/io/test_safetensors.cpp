@@ -237,3 +237,16 @@ BOOST_AUTO_TEST_CASE(the_writer_refuses_what_it_cannot_represent) {
   expect_io_error([&] { io::write_safetensors(d.file("no/such/dir.safetensors"), {}); }, d.file("no/such/dir.safetensors"), "cannot create");
   BOOST_TEST(!std::filesystem::exists(d.file("w.safetensors")));
 }
+
+BOOST_AUTO_TEST_CASE(deeply_nested_values_are_an_error_not_a_stack_overflow) {
+  Dir d;
+  const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');  // 2 MB: far below the header limit
+  d.expect_bad("deep1.safetensors", st_file(R"({"a": {"dtype": "F32", "data_offsets": [0, 0], "shape": [)" + deep + "]}}", ""),
+               "each dimension must be a non-negative integer, got an array of 1 elements");
+  d.expect_bad("deep2.safetensors", st_file(R"({"__metadata__": {"k": )" + deep + "}}", ""),
+               "__metadata__ value of 'k' must be a string, got an array");
+  d.expect_bad("deep3.safetensors", st_file(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": )" + deep + "}}", ""),
+               "data_offsets must be [begin, end], got an array of 1 elements");
+  d.expect_bad("deep4.safetensors", st_file(R"({"a": {"dtype": )" + deep + R"(, "shape": [1], "data_offsets": [0, 4]}})", "xxxx"),
+               "dtype must be a string, got an array");
+}

@@ -101,8 +101,16 @@ inline nlohmann::json parse_header_json(std::string_view text, const std::string
   return j;
 }
 
+// A JSON value for an error message: short arrays of scalars as written, anything else by its kind. (nlohmann's
+// dump() recurses: a deeply nested value in a hostile header would overflow the stack.)
+inline std::string describe(const nlohmann::json& v) {
+  if (v.is_primitive()) return v.dump();
+  if (v.is_array() && v.size() <= 16 && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_primitive(); })) return v.dump();
+  return std::string(v.is_array() ? "an array of " : "an object of ") + std::to_string(v.size()) + (v.is_array() ? " elements" : " members");
+}
+
 inline std::uint64_t unsigned_field(const nlohmann::json& v, const std::string& file, const std::string& what) {
-  if (!v.is_number_unsigned()) st_fail(file, what + " must be a non-negative integer, got " + v.dump());
+  if (!v.is_number_unsigned()) st_fail(file, what + " must be a non-negative integer, got " + describe(v));
   return v.get<std::uint64_t>();
 }
 
@@ -121,31 +129,32 @@ inline RawTensor parse_entry(const std::string& name, const nlohmann::json& info
     if (!info.contains(key)) st_fail(file, where + ": missing field '" + key + "'");
   RawTensor t;
   const auto& dt = info["dtype"];
-  if (!dt.is_string()) st_fail(file, where + ": dtype must be a string, got " + dt.dump());
+  if (!dt.is_string()) st_fail(file, where + ": dtype must be a string, got " + describe(dt));
   const auto dtype = dtype_from_safetensors(dt.get<std::string>());
   if (!dtype) st_fail(file, where + ": unknown or unsupported dtype " + squoted(dt.get<std::string>()));
   t.dtype = *dtype;
   const auto& shape = info["shape"];
-  if (!shape.is_array()) st_fail(file, where + ": shape must be an array, got " + shape.dump());
+  if (!shape.is_array()) st_fail(file, where + ": shape must be an array, got " + describe(shape));
   for (const auto& d : shape) {
     const auto v = unsigned_field(d, file, where + ": each dimension");
-    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) st_fail(file, where + ": dimension " + d.dump() + " is too large");
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      st_fail(file, where + ": dimension " + describe(d) + " is too large");
     t.shape.push_back(static_cast<std::int64_t>(v));
   }
   const auto& offs = info["data_offsets"];
-  if (!offs.is_array() || offs.size() != 2) st_fail(file, where + ": data_offsets must be [begin, end], got " + offs.dump());
+  if (!offs.is_array() || offs.size() != 2) st_fail(file, where + ": data_offsets must be [begin, end], got " + describe(offs));
   range = {name, unsigned_field(offs[0], file, where + ": data_offsets"), unsigned_field(offs[1], file, where + ": data_offsets")};
-  if (range.begin > range.end) st_fail(file, where + ": data_offsets " + offs.dump() + " end before they begin");
+  if (range.begin > range.end) st_fail(file, where + ": data_offsets " + describe(offs) + " end before they begin");
   if (range.end > data_size)
-    st_fail(file, where + ": data_offsets " + offs.dump() + " run past the end of the data (" + std::to_string(data_size) +
+    st_fail(file, where + ": data_offsets " + describe(offs) + " run past the end of the data (" + std::to_string(data_size) +
                       " bytes; is the file truncated?)");
   const auto numel = checked_numel(t.shape);
   std::uint64_t nbytes = 0;
   if (!numel || __builtin_mul_overflow(static_cast<std::uint64_t>(*numel), rt::itemsize(t.dtype), &nbytes))
-    st_fail(file, where + ": shape " + shape.dump() + " has too many elements");
+    st_fail(file, where + ": shape " + describe(shape) + " has too many elements");
   if (nbytes != range.end - range.begin)
-    st_fail(file, where + ": shape " + shape.dump() + " of " + dt.get<std::string>() + " needs " + std::to_string(nbytes) +
-                      " bytes but data_offsets " + offs.dump() + " hold " + std::to_string(range.end - range.begin));
+    st_fail(file, where + ": shape " + describe(shape) + " of " + dt.get<std::string>() + " needs " + std::to_string(nbytes) +
+                      " bytes but data_offsets " + describe(offs) + " hold " + std::to_string(range.end - range.begin));
   return t;
 }
 
@@ -193,7 +202,7 @@ inline Safetensors parse_safetensors(std::span<const std::byte> bytes, const std
     if (name == "__metadata__") {
       if (!info.is_object()) st_fail(file, "__metadata__ must be an object of strings, got " + std::string(info.type_name()));
       for (const auto& [k, v] : info.items()) {
-        if (!v.is_string()) st_fail(file, "__metadata__ value of " + squoted(k) + " must be a string, got " + v.dump());
+        if (!v.is_string()) st_fail(file, "__metadata__ value of " + squoted(k) + " must be a string, got " + detail::describe(v));
         out.metadata.emplace(k, v.get<std::string>());
       }
       continue;
