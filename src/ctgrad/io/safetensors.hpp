@@ -77,27 +77,29 @@ inline constexpr std::uint64_t kMaxSafetensorsHeader = 100'000'000;  // the refe
   throw IoError("safetensors file " + squoted(file) + ": " + problem);
 }
 
-// The JSON header as a value, rejecting duplicate keys at any depth (nlohmann would keep the last one silently).
+// The JSON header as a value. Rejected while parsing: duplicate keys at any depth (nlohmann would keep the last one
+// silently) and nesting deeper than the format's {"name": {"shape": [...]}}, so a hostile header cannot build a
+// deep value (whose memory is many times its text's) or reach code that recurses over one.
 inline nlohmann::json parse_header_json(std::string_view text, const std::string& file) {
   std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  auto check_keys = [&](int, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
+  auto check = [&](int depth, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
     using E = nlohmann::json::parse_event_t;
+    if ((ev == E::object_start || ev == E::array_start) && depth > 2)
+      st_fail(file, "header nests deeper than the format's {\"name\": {\"shape\": [...]}}");
     if (ev == E::object_start)
       open_objects.emplace_back();
     else if (ev == E::object_end && !open_objects.empty())
       open_objects.pop_back();
-    else if (ev == E::key && !open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty())
-      duplicate = parsed.get<std::string>();
+    else if (ev == E::key && !open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second)
+      st_fail(file, "header has the key " + squoted(parsed.get<std::string>()) + " twice");
     return true;
   };
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text.begin(), text.end(), check_keys);
+    j = nlohmann::json::parse(text.begin(), text.end(), check);
   } catch (const nlohmann::json::exception& e) {
     st_fail(file, std::string("header is not valid JSON: ") + e.what());
   }
-  if (!duplicate.empty()) st_fail(file, "header has the key " + squoted(duplicate) + " twice");
   return j;
 }
 
