@@ -112,6 +112,11 @@ inline std::vector<ImplPtr> gradients(const TensorImpl& loss, const std::vector<
 // earlier lazy graphs keep the old one: buffers are never written twice); anything else takes src's lazy node.
 inline void assign(const ImplPtr& t, const TensorImpl& src) {
   if (t->device != src.device) throw DeviceError("ctgrad::assign: value on " + src.device + ", tensor on " + t->device + " (move it with .to())");
+  if (Capture* capture = active_capture()) {  // a jit replay must move the new value back to where the kernels read it
+    auto before = t->base->op == Ops::Buffer ? t->base->buffer : t->base->realized;
+    if (!before) throw Error("ctgrad::jit: a captured function assigned to a tensor whose value was never computed (realize it first)");
+    capture->assigns.push_back({t, before});
+  }
   if (is_leaf(*t)) {
     bind_leaf(t, contiguous_buffer(src), t->base->shape);
   } else {

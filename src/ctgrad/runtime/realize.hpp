@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "ctgrad/runtime/cache.hpp"
+#include "ctgrad/runtime/capture.hpp"
 #include "ctgrad/runtime/linearize.hpp"
 
 namespace ctgrad::rt {
@@ -38,6 +39,7 @@ inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<st
   std::vector<DeviceBuffer*> bufs;  // allocated first: running out of memory is reported as such, before any compile
   for (auto& b : params) bufs.push_back(&b->storage());
   auto kernel = KernelCache::instance().get(dev, p);
+  if (Capture* capture = active_capture()) capture->kernels.push_back({&dev, kernel, p, params});
   const bool timed = debug_level() >= 1;
   auto t0 = std::chrono::steady_clock::now();
   kernel->run(bufs, p);
