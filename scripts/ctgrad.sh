@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds ctgrad (clang-19, Meson, -j2) and runs one job:
-#   tour   the example tour on the default CPU device (the README's first command)
+#   train  the flagship: the beautiful_mnist CNN trained on Fashion-MNIST on the default CPU device (the README's
+#          first command); it saves fashion_mnist.safetensors and classify reads it back
+#   tour   the example tour
 #   test   the whole test suite, plus the core suites under AddressSanitizer + UndefinedBehaviorSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
-job=${1:-tour}
+job=${1:-train}
 configure() {  # configure() <dir> [meson options...]: sets up once, reconfigures later
   local dir=$1; shift
   if [ -f "$dir/build.ninja" ]; then
@@ -14,6 +16,12 @@ configure() {  # configure() <dir> [meson options...]: sets up once, reconfigure
   fi
 }
 case "$job" in
+  train)
+    configure build
+    ninja -C build -j2 examples/fashion_mnist examples/classify
+    ./build/examples/fashion_mnist
+    ./build/examples/classify fashion_mnist.safetensors
+    ;;
   tour)
     configure build
     ninja -C build -j2 examples/tour
@@ -30,7 +38,7 @@ case "$job" in
     meson test -C build --num-processes 2 --print-errorlogs | sed '/^Full log written to/d'
     ;;
   *)
-    echo "usage: scripts/ctgrad.sh tour|test" >&2
+    echo "usage: scripts/ctgrad.sh train|tour|test" >&2
     exit 2
     ;;
 esac
