@@ -83,6 +83,7 @@ struct LoweredKernel {
   std::vector<KernelAxis> axes;                // output axes and reduced axes, outermost first (a reduce has at least one)
   std::int64_t global_size = 1, reduce_size = 1;
   DType index_dtype = DType::Int32;
+  RealizeFn realize;  // realizes another graph node (the optimizer packs operands with it); valid during realization
 };
 
 inline UOpPtr axis_var(DType index_dtype, std::int64_t size, std::int64_t id) {
@@ -109,6 +110,7 @@ class KernelLowering {
     result_.ast = emit_store(tree);
     result_.ast = graph_rewrite(result_.ast, algebraic_rules() + index_rules());
     result_.params = params_;
+    result_.realize = realize_;
   }
   LoweredKernel& result() { return result_; }
 

@@ -127,6 +127,18 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
         }
       if (mr > 1) opts.push_back({OptOp::Upcast, vm, mr});
       opts.push_back({OptOp::Swap, vm, vn});  // tiles walk along M: the B panel stays in cache
+      // pack operands whose rows alias in cache (a stride of a multiple of 1 KiB), where the product is large
+      std::int64_t work = 1;
+      for (auto& a : axes) work *= a.size;
+      for (std::size_t j = 0; j < f.loads.size() && work >= (std::int64_t{1} << 24); ++j) {
+        bool aliasing = false;
+        for (std::size_t i = 0; i < axes.size(); ++i) {
+          auto s = stride(f.loads[j]->src[1], i);
+          const std::int64_t bytes = s ? std::abs(*s) * static_cast<std::int64_t>(itemsize(f.loads[j]->dtype)) : 0;
+          aliasing = aliasing || (bytes >= 1024 && bytes % 1024 == 0);
+        }
+        if (aliasing) opts.push_back({OptOp::Pack, static_cast<int>(j), 0});
+      }
     }
     return opts;
   }

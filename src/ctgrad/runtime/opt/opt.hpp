@@ -14,6 +14,7 @@ enum class OptOp : std::uint8_t {
   Vectorize,  // the same, with the inner part as SIMD lanes (one per kernel; on a reduced axis: lane partial sums)
   Unroll,     // split a reduced axis; the inner part is unrolled in the loop body
   Swap,       // exchange output axes `axis` and `amount` in the invocation order (which tile the next g is)
+  Pack,       // read reduction operand number `axis` from a copy laid out in the tile kernel's order (pack.hpp)
 };
 
 struct Opt {
@@ -24,7 +25,7 @@ struct Opt {
 };
 
 inline const char* name(OptOp op) {
-  constexpr const char* names[] = {"UPCAST", "VECTORIZE", "UNROLL", "SWAP"};
+  constexpr const char* names[] = {"UPCAST", "VECTORIZE", "UNROLL", "SWAP", "PACK"};
   return names[static_cast<int>(op)];
 }
 
@@ -44,7 +45,7 @@ inline bool parse_opts(const std::string& text, std::vector<Opt>& out) {
     if (open == std::string::npos || comma == std::string::npos || close == std::string::npos) return false;
     const std::string op = word.substr(0, open);
     int k = -1;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 5; ++i)
       if (op == name(static_cast<OptOp>(i))) k = i;
     if (k < 0) return false;
     try {

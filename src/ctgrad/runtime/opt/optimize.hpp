@@ -5,6 +5,7 @@
 #include "ctgrad/runtime/cpu.hpp"
 #include "ctgrad/runtime/opt/beam.hpp"
 #include "ctgrad/runtime/opt/heuristic.hpp"
+#include "ctgrad/runtime/opt/pack.hpp"
 #include "ctgrad/runtime/opt/tile_linearize.hpp"
 
 namespace ctgrad::rt {
@@ -16,10 +17,19 @@ inline KernelProgram linearize(LoweredKernel& k) {
   if (!optimizer_enabled() || dynamic_cast<CpuDeviceBase*>(&device(dev_name)) == nullptr) return linearize_unoptimized(k);
   opt::OptKernel ok(k);
   const int beam = std::stoi(getenv_or("BEAM", "0"));
-  const std::vector<opt::Opt> opts = beam > 0 ? opt::beam_opts(k, beam) : opt::hand_coded_opts(ok);
+  std::vector<opt::Opt> opts;
+  // CTGRAD_OPTS="VECTORIZE(1,16) UPCAST(0,8)" forces one action list on every kernel (for experiments; illegal actions are skipped)
+  if (const std::string forced = getenv_or("CTGRAD_OPTS", ""); !forced.empty()) {
+    if (!opt::parse_opts(forced, opts)) throw Error("ctgrad: CTGRAD_OPTS: cannot parse '" + forced + "'");
+  } else {
+    opts = beam > 0 ? opt::beam_opts(k, beam) : opt::hand_coded_opts(ok);
+  }
   for (auto& o : opts) ok.apply(o);
   if (ok.applied().empty()) return linearize_unoptimized(k);
-  k.notes.push_back("opts " + opt::to_string(ok.applied()) + (beam > 0 ? " (BEAM=" + std::to_string(beam) + ")" : ""));
+  std::string packed;
+  for (auto& o : opts)  // last: a packed layout follows the final axes
+    if (o.op == opt::OptOp::Pack && opt::pack_load(ok, k, o.axis, packed)) ok.record(o);
+  k.notes.push_back("opts " + opt::to_string(ok.applied()) + (beam > 0 ? " (BEAM=" + std::to_string(beam) + ")" : "") + packed);
   return opt::TileLinearizer(ok, true).program();
 }
 

@@ -65,7 +65,7 @@ class OptKernel {
 
   // Applies `o` when it is legal here; returns false (and changes nothing) otherwise.
   bool apply(const Opt& o) {
-    if (o.axis < 0 || o.axis >= static_cast<int>(axes_.size())) return false;
+    if (o.op == OptOp::Pack || o.axis < 0 || o.axis >= static_cast<int>(axes_.size())) return false;  // Pack: pack.hpp
     Axis& a = axes_[static_cast<std::size_t>(o.axis)];
     if (o.op == OptOp::Swap) {
       if (o.amount < 0 || o.amount >= static_cast<int>(axes_.size()) || o.amount == o.axis) return false;
@@ -108,6 +108,10 @@ class OptKernel {
     applied_.push_back(o);
     return true;
   }
+
+  void record(const Opt& o) { applied_.push_back(o); }
+  // Replaces one node of the AST (packing swaps a load for a load of the packed copy).
+  void replace(const UOp* from, const UOpPtr& to) { ast_ = substitute(ast_, {{from, to}}); }
 
   const std::vector<Axis>& axes() const { return axes_; }
   const UOpPtr& ast() const { return ast_; }
