@@ -110,9 +110,14 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     }
     const std::int64_t n_size = axes[static_cast<std::size_t>(vn)].size;
     const int regs = cpu_vector_registers() - 2;
-    int nr = 1;  // vectors per tile row
-    for (int c : {4, 3, 2})
-      if (n_size % (static_cast<std::int64_t>(c) * width) == 0 && (vm >= 0 ? c <= 2 : true)) {
+    // vectors per tile row: 2 beside an MR-row tile; without one (a column sum) as many as the registers allow, since
+    // each reduction step then reads one long run of a row instead of a short run per page
+    std::int64_t outputs = 1;
+    for (auto& a : axes)
+      if (a.kind == AxisKind::Global) outputs *= a.size;
+    int nr = 1;
+    for (int c : {16, 8, 4, 2})
+      if (n_size % (static_cast<std::int64_t>(c) * width) == 0 && (vm >= 0 ? c <= 2 : c <= regs / 2) && outputs / (c * width) >= 2) {
         nr = c;
         break;
       }
