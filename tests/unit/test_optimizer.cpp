@@ -6,6 +6,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -198,4 +200,66 @@ BOOST_AUTO_TEST_CASE(reductions_match_unoptimized, CTGRAD_ON_DEVICES) {
     expect_same([&] { return i.sum<1>(); }, true, "int32 row sums");
     expect_same([&] { return i.sum<0>(); }, true, "int32 column sums");
   });
+}
+
+// BEAM=1 searches once, stores the winner beside the kernel cache, and reads it back instead of searching again; an
+// entry written for another compiler id is ignored. The searched kernel's results match the unoptimized ones.
+BOOST_AUTO_TEST_CASE(beam_search_is_cached_per_compiler, CTGRAD_ON_DEVICES) {
+  ctgrad_test::TempDir dir;
+  ctgrad_test::ScopedEnv cache("XDG_CACHE_HOME", dir.path().string());
+  ctgrad_test::ScopedEnv disk("CTGRAD_DISK_CACHE", "1");
+  const std::string dev = [] {
+    for (auto& d : ctgrad_test::usable_devices())
+      if (is_cpu(d)) return d;
+    return std::string();
+  }();
+  if (dev.empty()) return;
+  auto a = input<Tensor<float, 32, 64>>(dev, 40);
+  auto b = input<Tensor<float, 64, 32>>(dev, 41);
+  auto entries = [&] {
+    std::vector<std::filesystem::path> out;
+    if (std::filesystem::exists(dir.path() / "ctgrad" / "beam"))
+      for (auto& e : std::filesystem::directory_iterator(dir.path() / "ctgrad" / "beam")) out.push_back(e.path());
+    return out;
+  };
+  {
+    ctgrad_test::ScopedEnv beam("BEAM", "1");
+    expect_same([&] { return a.matmul(b); }, false, "BEAM=1 matmul against NOOPT=1");
+  }
+  auto files = entries();
+  BOOST_TEST_REQUIRE(files.size() == 1u);
+  std::string magic, id, text;
+  {
+    std::ifstream in(files[0]);
+    std::getline(in, magic);
+    std::getline(in, id);
+    std::getline(in, text);
+  }
+  BOOST_TEST(magic == "CTGRAD-BEAM-1");
+  BOOST_TEST(id == rt::device(dev).compiler_id());
+  std::vector<opt::Opt> parsed;
+  BOOST_TEST(opt::parse_opts(text, parsed));
+
+  // a planted entry under the same name is used as is: no search runs (no kernel is compiled for candidates)
+  { std::ofstream(files[0]) << magic << "\n" << id << "\nVECTORIZE(1,8)\n"; }
+  std::vector<std::string> notes;
+  {
+    ctgrad_test::ScopedEnv beam("BEAM", "1");
+    program_of(a.matmul(b), dev, &notes);
+  }
+  bool used = false;
+  for (auto& n : notes) used = used || n.find("opts VECTORIZE(1,8) (BEAM=1)") != std::string::npos;
+  BOOST_TEST(used);
+  // another compiler's entry is not: the search runs again and overwrites it
+  { std::ofstream(files[0]) << magic << "\nsome other compiler\nVECTORIZE(1,8)\n"; }
+  {
+    ctgrad_test::ScopedEnv beam("BEAM", "1");
+    program_of(a.matmul(b), dev, &notes);
+  }
+  {
+    std::ifstream in(files[0]);
+    std::getline(in, magic);
+    std::getline(in, id);
+  }
+  BOOST_TEST(id == rt::device(dev).compiler_id());
 }
