@@ -163,9 +163,9 @@ BOOST_AUTO_TEST_CASE(matmuls_match_unoptimized, CTGRAD_ON_DEVICES) {
     auto b = input<Tensor<float, 96, 80>>(dev, 11);
     expect_same([&] { return a.matmul(b); }, false, "(64,96) @ (96,80)");
     expect_same([&] { return (a.matmul(b) + 1.0f).relu(); }, false, "relu(a @ b + 1)");
-    auto c = input<Tensor<float, 256, 256>>(dev, 12);
-    auto d = input<Tensor<float, 256, 256>>(dev, 13);
-    expect_same([&] { return c.matmul(d); }, false, "(256,256) @ (256,256): packed operands");
+    auto c = input<Tensor<float, 512, 256>>(dev, 12);
+    auto d = input<Tensor<float, 256, 1024>>(dev, 13);
+    expect_same([&] { return c.matmul(d); }, false, "(512,256) @ (256,1024): packed operands");
     auto e = input<Tensor<float, 4, 32, 48>>(dev, 14);
     auto f = input<Tensor<float, 48, 32>>(dev, 15);
     expect_same([&] { return e.matmul(f); }, false, "(4,32,48) @ (48,32): batched");

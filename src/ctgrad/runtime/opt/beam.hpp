@@ -57,14 +57,14 @@ inline std::vector<Opt> next_actions(const OptKernel& ok, int operands) {
   for (int i = 0; i < static_cast<int>(axes.size()); ++i) {
     const auto kind = axes[static_cast<std::size_t>(i)].kind;
     if (kind == AxisKind::Global) {
-      for (int a : {2, 3, 4, 6, 8}) out.push_back({OptOp::Upcast, i, a});
-      for (int a : {width / 2, width}) out.push_back({OptOp::Vectorize, i, a});
+      for (int a : {2, 3, 4, 8}) out.push_back({OptOp::Upcast, i, a});
+      out.push_back({OptOp::Vectorize, i, width});
       for (int j = 0; j < static_cast<int>(axes.size()); ++j)
         if (j != i && axes[static_cast<std::size_t>(j)].kind == AxisKind::Global) out.push_back({OptOp::Swap, i, j});
     }
     if (kind == AxisKind::Reduce) {
-      for (int a : {2, 4, 8}) out.push_back({OptOp::Unroll, i, a});
-      for (int a : {width, 2 * width, 4 * width}) out.push_back({OptOp::Vectorize, i, a});
+      for (int a : {2, 4}) out.push_back({OptOp::Unroll, i, a});
+      for (int a : {width, 4 * width}) out.push_back({OptOp::Vectorize, i, a});
     }
   }
   if (ok.tile_size() > 1)
@@ -113,7 +113,7 @@ inline std::vector<Opt> beam_opts(LoweredKernel& k, int width) {
   if (beam.empty()) return heuristic;
   if (beam.size() > static_cast<std::size_t>(width)) beam.resize(static_cast<std::size_t>(width));
   const int operands = static_cast<int>(facts.loads.size());
-  for (int round = 0; round < 8; ++round) {
+  for (int round = 0; round < 4; ++round) {
     std::vector<Entry> next = beam;
     for (const Entry& e : beam) {
       LoweredKernel scratch = k;

@@ -132,10 +132,12 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
         }
       if (mr > 1) opts.push_back({OptOp::Upcast, vm, mr});
       opts.push_back({OptOp::Swap, vm, vn});  // tiles walk along M: the B panel stays in cache
-      // pack operands whose rows alias in cache (a stride of a multiple of 1 KiB), where the product is large
+      // pack operands whose rows alias in cache (a stride of a multiple of 1 KiB), where the product is large enough
+      // to pay for the copies and for the lowering they cost on every call (a kernel with packed copies is lowered
+      // again each time: its schedule holds buffers no cache entry can name)
       std::int64_t work = 1;
       for (auto& a : axes) work *= a.size;
-      for (std::size_t j = 0; j < f.loads.size() && work >= (std::int64_t{1} << 24); ++j) {
+      for (std::size_t j = 0; j < f.loads.size() && work >= (std::int64_t{1} << 27); ++j) {
         bool aliasing = false;
         for (std::size_t i = 0; i < axes.size(); ++i) {
           auto s = stride(f.loads[j]->src[1], i);
