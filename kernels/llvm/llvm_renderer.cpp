@@ -1,5 +1,6 @@
 #include "llvm_renderer.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <set>
@@ -32,6 +33,11 @@ int reg_bits(DType d) { return d == DType::Bool ? 1 : d == DType::BFloat16 ? 32 
 // Overload suffix of an intrinsic on this register type: f16, f32, f64, i8...
 std::string intrinsic_suffix(DType d) { return (is_float(d) ? "f" : "i") + std::to_string(reg_bits(d)); }
 std::string zero(DType d) { return d == DType::Bool ? "false" : is_float(d) ? "0.0" : "0"; }
+// The IR type of an instruction's value: a scalar register type, or a vector of them.
+std::string value_type(const KInst& in) {
+  return in.lanes <= 1 ? std::string(reg_type(in.dtype)) : "<" + std::to_string(in.lanes) + " x " + reg_type(in.dtype) + ">";
+}
+std::string zero(const KInst& in) { return in.lanes <= 1 ? zero(in.dtype) : "zeroinitializer"; }
 
 // An exact double literal, the form LLVM reads for every floating type.
 std::string hex_double(double v) {
@@ -44,7 +50,8 @@ std::string hex_double(double v) {
 int operand_count(KOp op) {
   if (op == KOp::Param || op == KOp::GlobalIdx || op == KOp::Range || op == KOp::Const) return 0;
   if (op == KOp::EndRange || op == KOp::DefAcc || op == KOp::Cast || is_unary(op)) return 1;
-  if (op == KOp::Store || op == KOp::Where) return 3;
+  if (op == KOp::Broadcast || op == KOp::Extract) return 1;
+  if (op == KOp::Store || op == KOp::Where || op == KOp::MulAcc) return 3;
   return 2;
 }
 bool has_value(KOp op) { return op != KOp::Store && op != KOp::EndRange && op != KOp::AccStore; }
@@ -114,6 +121,8 @@ class IrWriter {
       throw CompileError("LLVM renderer: kernel " + p_.name + ": index_dtype must be int32 or int64");
     for (std::size_t i = 0; i < p_.insts.size(); ++i) {
       validate(i);
+      const KInst& in = p_.insts[i];
+      max_vector_bits_ = std::max(max_vector_bits_, static_cast<int>(in.lanes) * reg_bits(in.dtype));
       instruction(i);
     }
     if (!open_ranges_.empty()) fail(open_ranges_.back(), "Range is never closed");
@@ -151,11 +160,12 @@ class IrWriter {
   // The value of operand k of instruction i; an accumulator is read from its slot.
   std::string operand(std::size_t i, int k) {
     const auto s = static_cast<std::size_t>(p_.insts[i].src[static_cast<std::size_t>(k)]);
-    if (p_.insts[s].op == KOp::DefAcc) return emit(std::string("load ") + reg_type(p_.insts[s].dtype) + ", ptr %acc" + ix(s));
+    if (p_.insts[s].op == KOp::DefAcc) return emit("load " + value_type(p_.insts[s]) + ", ptr %acc" + ix(s));
     return ref_[s];
   }
-  std::string intrinsic(const std::string& name, DType d, const std::vector<std::string>& args) {
-    const std::string t = reg_type(d), fn = "@llvm." + name + "." + intrinsic_suffix(d);
+  std::string intrinsic(const std::string& name, DType d, const std::vector<std::string>& args, int lanes = 1) {
+    const std::string t = lanes <= 1 ? std::string(reg_type(d)) : "<" + std::to_string(lanes) + " x " + reg_type(d) + ">";
+    const std::string fn = "@llvm." + name + "." + (lanes <= 1 ? "" : "v" + std::to_string(lanes)) + intrinsic_suffix(d);
     std::string types, values;
     for (const auto& a : args) {
       types += (types.empty() ? "" : ", ") + t;
@@ -184,12 +194,12 @@ class IrWriter {
       case KOp::GlobalIdx: ref_[i] = "%g"; break;
       case KOp::Const: ref_[i] = constant(in); break;
       case KOp::DefAcc:
-        allocas_ += "  %acc" + ix(i) + " = alloca " + reg_type(in.dtype) + "\n";
-        line(std::string("store ") + reg_type(in.dtype) + " " + operand(i, 0) + ", ptr %acc" + ix(i));
+        allocas_ += "  %acc" + ix(i) + " = alloca " + value_type(in) + "\n";
+        line("store " + value_type(in) + " " + operand(i, 0) + ", ptr %acc" + ix(i));
         break;
       case KOp::AccStore:
         if (src(i, 0).op != KOp::DefAcc) fail(i, "src[0] is not a DefAcc");
-        line(std::string("store ") + reg_type(src(i, 0).dtype) + " " + operand(i, 1) + ", ptr %acc" + ix(static_cast<std::size_t>(in.src[0])));
+        line("store " + value_type(src(i, 0)) + " " + operand(i, 1) + ", ptr %acc" + ix(static_cast<std::size_t>(in.src[0])));
         break;
       case KOp::Range: {
         const std::string l = "range" + ix(i), from = block_;
@@ -216,6 +226,22 @@ class IrWriter {
       }
       case KOp::Load: load(i); break;
       case KOp::Store: store(i); break;
+      case KOp::Broadcast: {
+        const std::string t = value_type(in), one = emit("insertelement " + t + " poison, " + reg_type(in.dtype) + " " + operand(i, 0) + ", i32 0");
+        ref_[i] = emit("shufflevector " + t + " " + one + ", " + t + " poison, <" + std::to_string(in.lanes) + " x i32> zeroinitializer");
+        break;
+      }
+      case KOp::Insert:
+        ref_[i] = emit("insertelement " + value_type(in) + " " + operand(i, 0) + ", " + reg_type(in.dtype) + " " + operand(i, 1) + ", i32 " +
+                       std::to_string(in.iarg));
+        break;
+      case KOp::Extract:
+        ref_[i] = emit("extractelement " + value_type(src(i, 0)) + " " + operand(i, 0) + ", i32 " + std::to_string(in.iarg));
+        break;
+      case KOp::MulAcc:
+        if (!is_float(in.dtype) || in.dtype == DType::BFloat16) fail(i, "MulAcc needs a float32/float64/half operand");
+        ref_[i] = intrinsic("fma", in.dtype, {operand(i, 0), operand(i, 1), operand(i, 2)}, in.lanes);
+        break;
       default: alu(i);
     }
   }
@@ -245,6 +271,10 @@ class IrWriter {
   void load(std::size_t i) {
     const KInst& in = p_.insts[i];
     auto read = [&] {
+      if (in.lanes > 1) {  // only float and wide-integer vectors: no Bool/BFloat16 widening
+        if (in.dtype == DType::Bool || in.dtype == DType::BFloat16) fail(i, "a vector load of this dtype");
+        return emit("load " + value_type(in) + ", ptr " + address(i, in.dtype) + ", align " + std::to_string(itemsize(in.dtype)));
+      }
       const std::string raw = emit("load " + mem_type(in.dtype) + ", ptr " + address(i, in.dtype));
       if (in.dtype == DType::Bool) return emit("icmp ne i8 " + raw + ", 0");
       if (in.dtype != DType::BFloat16) return raw;
@@ -263,13 +293,18 @@ class IrWriter {
     const std::string value = read();
     line("br label %" + l + ".join");
     label(l + ".join");
-    ref_[i] = emit(std::string("phi ") + reg_type(in.dtype) + " [ " + value + ", %" + l + " ], [ " + zero(in.dtype) + ", %" + from + " ]");
+    ref_[i] = emit("phi " + value_type(in) + " [ " + value + ", %" + l + " ], [ " + zero(in) + ", %" + from + " ]");
   }
 
   void store(std::size_t i) {
     const DType d = src(i, 2).dtype;
     const std::string addr = address(i, d);
     std::string value = operand(i, 2);
+    if (src(i, 2).lanes > 1) {
+      if (d == DType::Bool || d == DType::BFloat16) fail(i, "a vector store of this dtype");
+      line("store " + value_type(src(i, 2)) + " " + value + ", ptr " + addr + ", align " + std::to_string(itemsize(d)));
+      return;
+    }
     if (d == DType::Bool) value = emit("zext i1 " + value + " to i8");
     if (d == DType::BFloat16) value = emit("trunc i32 " + emit("lshr i32 " + emit("bitcast float " + value + " to i32") + ", 16") + " to i16");
     line("store " + mem_type(d) + " " + value + ", ptr " + addr);
@@ -281,21 +316,27 @@ class IrWriter {
       ref_[i] = cast(operand(i, 0), src(i, 0).dtype, in.dtype);
       return;
     }
+    if (in.lanes > 1 && in.op != KOp::Where && in.op != KOp::Neg && !is_binary(in.op)) fail(i, "has no vector form");
+    if (in.lanes > 1 && in.dtype == DType::BFloat16) fail(i, "bfloat16 vectors are not supported");
     if (in.op == KOp::Where) {
-      const std::string c = operand(i, 0), a = operand(i, 1), b = operand(i, 2), t = reg_type(in.dtype);
-      ref_[i] = emit("select i1 " + c + ", " + t + " " + a + ", " + t + " " + b);
+      const std::string c = operand(i, 0), a = operand(i, 1), b = operand(i, 2), t = value_type(in);
+      const std::string ct = src(i, 0).lanes > 1 ? "<" + std::to_string(in.lanes) + " x i1>" : "i1";
+      ref_[i] = emit("select " + ct + " " + c + ", " + t + " " + a + ", " + t + " " + b);
       return;
     }
     if (!is_unary(in.op) && !is_binary(in.op)) fail(i, "unknown op");
     const DType d = src(i, 0).dtype;
     const bool fl = is_float(d);
-    const std::string t = reg_type(d), a = operand(i, 0);
+    const int lanes = src(i, 0).lanes;
+    const std::string t = value_type(src(i, 0)), a = operand(i, 0);
     std::string r;
     if (is_unary(in.op)) {
       if (in.op == KOp::Neg) {
         r = emit(fl ? "fneg " + t + " " + a : "sub " + t + " 0, " + a);
       } else if (!fl) {
         fail(i, "needs a floating-point operand");
+      } else if (lanes > 1) {
+        fail(i, "has no vector form");
       } else if (in.op == KOp::Recip) {
         r = emit("fdiv " + t + " 1.0, " + a);
       } else {
@@ -310,7 +351,7 @@ class IrWriter {
         if (op == KOp::Sub) op = KOp::Xor;
       }
       if (op == KOp::Max) {  // maxnum is C's fmax: a NaN operand yields the other one, as in interpret()
-        r = intrinsic(fl ? "maxnum" : is_unsigned(d) ? "umax" : "smax", d, {a, b});
+        r = intrinsic(fl ? "maxnum" : is_unsigned(d) ? "umax" : "smax", d, {a, b}, lanes);
       } else {
         const char* instr = binary_instr(op, fl, is_unsigned(d));
         if (instr == nullptr) fail(i, std::string("not defined for ") + name(d));
@@ -352,14 +393,16 @@ class IrWriter {
       args += "ptr noalias nocapture %p" + ix(k) + ", ";
       call += "ptr %p" + ix(k) + ", ";
     }
-    out += "define void " + fn + "(ptr noalias nocapture readonly %bufs, i64 %start, i64 %end) nounwind {\nentry:\n";
+    // explicit 512-bit vectors stay whole on CPUs whose tuning prefers 256-bit ones (what clang marks for intrinsics)
+    const std::string wide = max_vector_bits_ > 256 ? " \"min-legal-vector-width\"=\"" + std::to_string(max_vector_bits_) + "\"" : "";
+    out += "define void " + fn + "(ptr noalias nocapture readonly %bufs, i64 %start, i64 %end) nounwind" + wide + " {\nentry:\n";
     for (std::size_t k = 0; k < p_.params.size(); ++k) {
       out += "  %slot" + ix(k) + " = getelementptr inbounds ptr, ptr %bufs, i64 " + ix(k) + "\n";
       out += "  %p" + ix(k) + " = load ptr, ptr %slot" + ix(k) + "\n";
     }
     out += "  call void " + body_fn + "(" + call + "i64 %start, i64 %end)\n  ret void\n}\n\n";
 
-    out += "define internal void " + body_fn + "(" + args + "i64 %start, i64 %end) alwaysinline nounwind {\nentry:\n" + allocas_;
+    out += "define internal void " + body_fn + "(" + args + "i64 %start, i64 %end) alwaysinline nounwind" + wide + " {\nentry:\n" + allocas_;
     const bool narrow = p_.index_dtype == DType::Int32;  // an Int32 program counts g in i32, so index math stays affine
     const std::string start = narrow ? "%start.i" : "%start", end = narrow ? "%end.i" : "%end";
     if (narrow) out += "  %start.i = trunc i64 %start to i32\n  %end.i = trunc i64 %end to i32\n";
@@ -378,7 +421,7 @@ class IrWriter {
   std::string allocas_, body_, block_ = "g.body";
   std::set<std::string> declares_;
   std::vector<std::size_t> open_ranges_;
-  int tmp_ = 0;
+  int tmp_ = 0, max_vector_bits_ = 0;
   bool uses_bf16_ = false;
 };
 

@@ -115,11 +115,16 @@ inline void launch_cpu_kernel(CpuKernelFn fn, std::span<DeviceBuffer* const> buf
     fn(ptrs.data(), 0, n);
     return;
   }
-  const auto chunks = static_cast<std::int64_t>(std::min<std::size_t>(pool.size(), static_cast<std::size_t>(n)));
+  // Invocations that each do much work (optimized tiles) go in several chunks per thread, taken as threads free up,
+  // so a core shared with another process does not hold the kernel back; light ones keep one chunk per thread with
+  // boundaries on multiples of 64 so vector loops over g stay aligned.
+  const bool heavy = p.flops / n >= 4096;
+  const std::size_t per_thread = heavy ? 8 : 1;
+  const std::int64_t align = heavy ? 1 : 64;
+  const auto chunks = static_cast<std::int64_t>(std::min<std::size_t>(pool.size() * per_thread, static_cast<std::size_t>(n)));
   pool.run(static_cast<std::size_t>(chunks), [&](std::size_t c) {
     auto ci = static_cast<std::int64_t>(c);
-    // chunk boundaries on multiples of 64 so vector loops stay aligned
-    auto bound = [&](std::int64_t k) { return std::min(n, (n * k / chunks + 63) / 64 * 64); };
+    auto bound = [&](std::int64_t k) { return std::min(n, (n * k / chunks + align - 1) / align * align); };
     fn(ptrs.data(), ci == 0 ? 0 : bound(ci), ci == chunks - 1 ? n : bound(ci + 1));
   });
 }

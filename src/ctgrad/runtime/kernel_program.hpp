@@ -2,8 +2,8 @@
 // The linearized kernel program: the one interface between the dynamic core and every renderer (C, LLVM IR, PTX,
 // SPIR-V). A program is a flat SSA list; each instruction names its operands by their position in the list.
 //
-// Execution model: the kernel runs once per output element index g in [0, global_size) (a loop on the CPU, one
-// GPU thread per g). `GlobalIdx` is g. Everything before the first `Range` and after the matching `EndRange` runs
+// Execution model: the kernel runs once per index g in [0, global_size) (a loop on the CPU, one GPU thread per g);
+// unoptimized, g is the output element, and the optimizer makes it a tile of outputs (several Stores per g). `GlobalIdx` is g. Everything before the first `Range` and after the matching `EndRange` runs
 // once per g; the instructions between run once per reduction step. Renderers may hoist, reorder or vectorize as
 // long as these semantics hold.
 //
@@ -52,12 +52,18 @@ enum class KOp : std::uint8_t {
   // -- other --
   Where,  // src[0] ? src[1] : src[2]; src[0] is Bool, result dtype = dtype of src[1] and src[2]
   Cast,   // value conversion of src[0] to dtype (float->int truncates; to Bool is != 0; Half/BFloat16 round to nearest even)
+  // -- emitted by the kernel optimizer (runtime/opt/) only --
+  MulAcc,     // src[0] * src[1] + src[2] with one rounding (FMA); float dtypes
+  Broadcast,  // a vector of `lanes` copies of the scalar src[0]
+  Insert,     // the vector src[0] with lane iarg replaced by the scalar src[1]
+  Extract,    // lane iarg of the vector src[0] (a scalar)
 };
 
 constexpr const char* name(KOp op) {
   constexpr const char* names[] = {"Param", "GlobalIdx", "Range", "EndRange", "DefAcc", "AccStore", "Const", "Load", "Store",
                                    "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub", "Mul", "Div", "IDiv", "Mod",
-                                   "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where", "Cast"};
+                                   "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where", "Cast",
+                                   "MulAcc", "Broadcast", "Insert", "Extract"};
   return names[static_cast<int>(op)];
 }
 constexpr bool is_unary(KOp op) { return op >= KOp::Neg && op <= KOp::Recip; }
@@ -70,6 +76,9 @@ struct KInst {
   std::array<std::int32_t, 3> src{-1, -1, -1};
   std::int64_t iarg = 0;
   double farg = 0.0;
+  // SIMD width of the value (1: scalar). A Load/Store with lanes > 1 moves `lanes` consecutive elements from the
+  // index src[1] on; ALU ops act lane-wise on operands of equal width (scalars are widened by Broadcast first).
+  std::uint8_t lanes = 1;
 };
 
 struct KernelParam {
@@ -103,6 +112,7 @@ struct KernelProgram {
       for (auto s : i.src) mix(static_cast<std::uint64_t>(static_cast<std::int64_t>(s)));
       mix(static_cast<std::uint64_t>(i.iarg));
       mix(std::bit_cast<std::uint64_t>(i.farg));
+      if (i.lanes != 1) mix(i.lanes);  // scalar programs keep the hashes (and kernel names) they had before vectors
     }
     return h;
   }

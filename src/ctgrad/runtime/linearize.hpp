@@ -1,13 +1,15 @@
 #pragma once
 // Linearization: a kernel AST (one Store, at most one Acc) -> the flat kernel program every renderer consumes.
 // Order: parameters, g, what depends on neither the loop nor the reduction (hoisted), the reduction loop, then what
-// depends on its result, then the store.
+// depends on its result, then the store. This is the unoptimized form (one output per g, one reduction counter);
+// kernels the optimizer transforms go through opt/tile_linearize.hpp instead (dispatch: opt/optimize.hpp).
 #include <cmath>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "ctgrad/runtime/lower.hpp"
+#include "ctgrad/runtime/opt/space.hpp"
 
 namespace ctgrad::rt {
 
@@ -126,6 +128,35 @@ class Linearizer {
   std::unordered_map<const UOp*, std::int32_t> at_;
 };
 
-inline KernelProgram linearize(const LoweredKernel& k) { return Linearizer(k).program(); }
+// The unoptimized program: output axes from g and reduced axes from one counter r, both by div/mod.
+inline KernelProgram linearize_unoptimized(const LoweredKernel& k) {
+  LoweredKernel flat = k;
+  UArg g, r;
+  g.value = static_cast<double>(k.global_size);
+  r.value = static_cast<double>(k.reduce_size);
+  UOpPtr gvar = make_uop(Ops::Special, k.index_dtype, {}, g, scalar_shape()), rvar = make_uop(Ops::Range, k.index_dtype, {}, r, scalar_shape());
+  std::unordered_map<const UOp*, UOpPtr> with;
+  auto constant = [&](std::int64_t v) {
+    UArg a;
+    a.value = static_cast<double>(v);
+    return make_uop(Ops::Const, k.index_dtype, {}, a, scalar_shape());
+  };
+  std::int64_t inner[2] = {1, 1};
+  for (std::size_t i = k.axes.size(); i-- > 0;) {
+    const KernelAxis& a = k.axes[i];
+    std::int64_t& in = inner[a.reduce ? 1 : 0];
+    const UOpPtr& var = a.reduce ? rvar : gvar;
+    with[a.var.get()] = a.size == 1 ? constant(0)
+                                    : make_uop(Ops::Mod, k.index_dtype, {make_uop(Ops::IDiv, k.index_dtype, {var, constant(in)}, {}, scalar_shape()), constant(a.size)},
+                                               {}, scalar_shape());
+    in *= a.size;
+  }
+  flat.ast = opt::simplify(opt::substitute(k.ast, with, rvar));
+  return Linearizer(flat).program();
+}
 
 }  // namespace ctgrad::rt
+
+// linearize(LoweredKernel&), which chooses the kernel's optimizations first (kept here so includers of this header
+// get the optimizer without knowing about it).
+#include "ctgrad/runtime/opt/optimize.hpp"

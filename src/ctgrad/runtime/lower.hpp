@@ -68,13 +68,30 @@ inline UOpPtr view_uop(const UOpPtr& x, const ViewStack& s) {
 // A view of a realized buffer seen with the node's own (contiguous) shape.
 inline ViewStack identity_stack(const UOp& n) { return stack_of(contiguous(n.rank(), n.shape.shape)); }
 
+// One axis of a kernel's iteration space (a group of merged dims). Its variable is a Range leaf with
+// arg.value = size and arg.index = a number unique in the kernel (>= 1; 0 is the flat reduction counter).
+struct KernelAxis {
+  std::int64_t size;
+  bool reduce;
+  UOpPtr var;
+};
+
 struct LoweredKernel {
-  UOpPtr ast;                                  // the Store
+  UOpPtr ast;                                  // the Store, indexed by the axes' variables
   std::vector<std::shared_ptr<Buffer>> params; // params[0] is the output
   std::vector<std::string> notes;              // optimizations applied (DEBUG=3)
+  std::vector<KernelAxis> axes;                // output axes and reduced axes, outermost first (a reduce has at least one)
   std::int64_t global_size = 1, reduce_size = 1;
   DType index_dtype = DType::Int32;
+  RealizeFn realize;  // realizes another graph node (the optimizer packs operands with it); valid during realization
 };
+
+inline UOpPtr axis_var(DType index_dtype, std::int64_t size, std::int64_t id) {
+  UArg a;
+  a.value = static_cast<double>(size);
+  a.index = id;
+  return make_uop(Ops::Range, index_dtype, {}, a, scalar_shape());
+}
 
 class KernelLowering {
  public:
@@ -93,6 +110,7 @@ class KernelLowering {
     result_.ast = emit_store(tree);
     result_.ast = graph_rewrite(result_.ast, algebraic_rules() + index_rules());
     result_.params = params_;
+    result_.realize = realize_;
   }
   LoweredKernel& result() { return result_; }
 
@@ -207,11 +225,22 @@ class KernelLowering {
     }
     result_.index_dtype = extent < (std::int64_t{1} << 30) ? DType::Int32 : DType::Int64;
     if (debug_level() >= 3) result_.notes.push_back(std::string("index ") + name(result_.index_dtype));
-    UArg g, r;
-    g.value = static_cast<double>(result_.global_size);
-    r.value = static_cast<double>(result_.reduce_size);
-    gidx_ = make_uop(Ops::Special, result_.index_dtype, {}, g, scalar_shape());
-    ridx_ = make_uop(Ops::Range, result_.index_dtype, {}, r, scalar_shape());
+    for (auto& g : groups_) {
+      std::int64_t size = 1;
+      for (auto d : g) size *= full_.shape[d];
+      const auto id = static_cast<std::int64_t>(result_.axes.size()) + 1;
+      result_.axes.push_back({size, is_red(g.front()), axis_var(result_.index_dtype, size, id)});
+    }
+    bool any_reduce = false;
+    for (auto& a : result_.axes) any_reduce = any_reduce || a.reduce;
+    if (reduce_ && !any_reduce) {  // every reduced dim was dropped as size 1: a one-step reduction keeps the Acc's loop
+      const auto id = static_cast<std::int64_t>(result_.axes.size()) + 1;
+      result_.axes.push_back({1, true, axis_var(result_.index_dtype, 1, id)});
+    }
+    for (auto& a : result_.axes) {
+      if (a.reduce && !ridx_) ridx_ = a.var;
+      if (!a.reduce) out_axes_.push_back(a.var);
+    }
   }
 
   // -- 4. the kernel AST --
@@ -230,23 +259,21 @@ class KernelLowering {
     return make_uop(Ops::Const, DType::Bool, {}, a, scalar_shape());
   }
 
-  // Coordinates of each merged axis group: from g (output groups) or the reduction counter (reduced groups).
+  // Coordinates of each merged axis group: its axis variable (reduced groups read 0 after the reduction).
   std::vector<UOpPtr> group_coords(bool post) {
-    const std::uint32_t red = reduce_ ? reduce_->arg.axes : 0;
     std::vector<UOpPtr> coord(groups_.size());
-    for (int pass = 0; pass < 2; ++pass) {
-      const bool reduced = pass == 1;
-      UOpPtr var = reduced ? ridx_ : gidx_;
-      std::int64_t inner = 1;
-      for (std::size_t gi = groups_.size(); gi-- > 0;) {
-        if ((((red >> groups_[gi].front()) & 1u) != 0) != reduced) continue;
-        std::int64_t size = 1;
-        for (auto d : groups_[gi]) size *= full_.shape[d];
-        coord[gi] = (reduced && post) ? idx_const(0) : bin(Ops::Mod, bin(Ops::IDiv, var, idx_const(inner)), idx_const(size));
-        inner *= size;
-      }
-    }
+    for (std::size_t gi = 0; gi < groups_.size(); ++gi) coord[gi] = post && result_.axes[gi].reduce ? idx_const(0) : result_.axes[gi].var;
     return coord;
+  }
+  // The output element index: the output axes in row-major order.
+  UOpPtr output_index() const {
+    UOpPtr idx = idx_const(0);
+    std::int64_t inner = 1;
+    for (std::size_t i = out_axes_.size(); i-- > 0;) {
+      idx = bin(Ops::Add, idx, bin(Ops::Mul, out_axes_[i], idx_const(inner)));
+      inner *= static_cast<std::int64_t>(out_axes_[i]->arg.value);
+    }
+    return idx;
   }
 
   // Index and validity of a load through a stack whose top view has the kernel's full (or output) shape.
@@ -346,7 +373,7 @@ class KernelLowering {
     UArg a;
     a.index = 0;
     auto out = make_uop(Ops::Param, out_dt, {}, a, scalar_shape());
-    return make_uop(Ops::Store, out_dt, {out, gidx_, value}, {}, scalar_shape());
+    return make_uop(Ops::Store, out_dt, {out, output_index(), value}, {}, scalar_shape());
   }
 
   struct PairHash {
@@ -354,7 +381,8 @@ class KernelLowering {
   };
 
   RealizeFn realize_;
-  UOpPtr reduce_, gidx_, ridx_;
+  UOpPtr reduce_, ridx_;
+  std::vector<UOpPtr> out_axes_;
   NodeShape full_{};
   std::vector<View> loads_;
   std::unordered_set<const UOp*> seen_;

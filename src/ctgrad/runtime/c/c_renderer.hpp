@@ -7,10 +7,13 @@
 // Semantics follow interpret(): integer arithmetic wraps in the value's dtype (computed in unsigned, since signed
 // overflow and int promotions are undefined behaviour in C), except index math (see find_index_math).
 // Half and bfloat16 are stored as uint16 bits and computed in float, rounded to nearest even after every op.
+// Vector values (lanes > 1, from the optimizer) use the GCC/clang vector extension; loads and stores go through
+// memcpy (no alignment assumed), and ops without a vector operator are lane loops the compiler vectorizes.
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -140,6 +143,7 @@ class Renderer {
     const std::string idx = value_type(p_.index_dtype);
     std::string out = "#include <stdint.h>\n#include <string.h>\n#include <math.h>\n";
     if (uses_half()) out += half_prelude;
+    for (auto& [type, decl] : vector_types_) out += decl;
     // Buffers become restrict parameters of an inlined body: compilers trust restrict there (not on locals).
     out += "static void " + p_.name + "_body(";
     for (auto& param : params) out += param + ", ";
@@ -213,10 +217,61 @@ class Renderer {
     return {(written ? "" : "const ") + storage_type(in.dtype) + "*", std::to_string(in.iarg)};
   }
 
-  std::string statement(std::size_t i) const {
+  // The C type of instruction i's value: a scalar type, or a vector typedef (declared once in the prelude).
+  std::string type_of(const KInst& in) {
+    if (in.lanes <= 1) return value_type(in.dtype);
+    std::string base = value_type(in.dtype);
+    const std::string name = "ct_" + (base.ends_with("_t") ? base.substr(0, base.size() - 2) : base) + "x" + std::to_string(in.lanes);
+    if (!vector_types_.count(name))
+      vector_types_[name] = "typedef " + base + " " + name + " __attribute__((vector_size(" + std::to_string(in.lanes * itemsize(in.dtype)) + ")));\n";
+    return name;
+  }
+  // A statement that computes every lane of vector instruction i from the scalar expression `lane_expr` of [l].
+  std::string lane_loop(std::size_t i, const std::string& lane_expr) {
+    const KInst& in = p_.insts[i];
+    const std::string self = "v" + std::to_string(i);
+    return type_of(in) + " " + self + "; for (int l = 0; l < " + std::to_string(in.lanes) + "; ++l) " + self + "[l] = " + lane_expr + ";";
+  }
+  std::string vector_statement(std::size_t i) {
+    const KInst& in = p_.insts[i];
+    const std::string type = type_of(in), self = "v" + std::to_string(i), lanes = std::to_string(in.lanes);
+    auto ln = [&](int k) { return p_.insts[src_index(i, k)].lanes > 1 ? v(i, k) + "[l]" : v(i, k); };
+    switch (in.op) {
+      case KOp::DefAcc: return type + " " + self + " = " + v(i, 0) + ";";
+      case KOp::Broadcast: return lane_loop(i, v(i, 0));
+      case KOp::Insert: return type + " " + self + " = " + v(i, 0) + "; " + self + "[" + std::to_string(in.iarg) + "] = " + v(i, 1) + ";";
+      case KOp::Load: {
+        if (p_.insts[src_index(i, 0)].op != KOp::Param) fail(i, "does not read a Param");
+        const std::string read = "memcpy(&" + self + ", " + v(i, 0) + " + " + v(i, 1) + ", sizeof " + self + ");";
+        if (in.src[2] < 0) return type + " " + self + "; " + read;
+        return type + " " + self + " = {0}; if (" + v(i, 2) + ") " + read;
+      }
+      case KOp::MulAcc: return lane_loop(i, std::string(in.dtype == DType::Float64 ? "fma(" : "fmaf(") + ln(0) + ", " + ln(1) + ", " + ln(2) + ")");
+      default: break;
+    }
+    if (is_float(in.dtype)) {
+      const char* op = in.op == KOp::Add ? " + " : in.op == KOp::Sub ? " - " : in.op == KOp::Mul ? " * " : in.op == KOp::Div ? " / " : nullptr;
+      if (op != nullptr) return "const " + type + " " + self + " = " + v(i, 0) + op + v(i, 1) + ";";
+      if (in.op == KOp::Neg) return "const " + type + " " + self + " = -" + v(i, 0) + ";";
+      if (in.op == KOp::Max) return lane_loop(i, "(" + ln(0) + " > " + ln(1) + " || " + ln(1) + " != " + ln(1) + ") ? " + ln(0) + " : " + ln(1));
+      fail(i, "has no vector form in C");
+    }
+    const std::string t = std::string("(") + value_type(in.dtype) + ")", u = "(" + wrap_type(in.dtype) + ")";
+    const char* op = in.op == KOp::Add ? " + " : in.op == KOp::Sub ? " - " : in.op == KOp::Mul ? " * " : nullptr;
+    if (op != nullptr) return lane_loop(i, t + "(" + u + ln(0) + op + u + ln(1) + ")");
+    if (in.op == KOp::Neg) return lane_loop(i, t + "(0u - " + u + ln(0) + ")");
+    if (in.op == KOp::Max) return lane_loop(i, "(" + ln(0) + " > " + ln(1) + " ? " + ln(0) + " : " + ln(1) + ")");
+    fail(i, "has no vector form in C");
+  }
+
+  std::string statement(std::size_t i) {
     const KInst& in = p_.insts[i];
     const std::string type = value_type(in.dtype), self = "v" + std::to_string(i);
+    if (in.lanes > 1 && in.op != KOp::Store) return vector_statement(i);
     switch (in.op) {
+      case KOp::Extract: return "const " + type + " " + self + " = " + v(i, 0) + "[" + std::to_string(in.iarg) + "];";
+      case KOp::MulAcc: return "const " + type + " " + self + " = " + (in.dtype == DType::Float64 ? "fma(" : "fmaf(") + v(i, 0) + ", " + v(i, 1) + ", " +
+                               v(i, 2) + ");";
       case KOp::GlobalIdx:
         return "const " + type + " " + self + " = gidx;";
       case KOp::Range:
@@ -245,6 +300,7 @@ class Renderer {
     const KInst& target = p_.insts[src_index(i, 0)];
     if (target.op != KOp::Param) fail(i, "does not write a Param");
     std::string value = v(i, 2);
+    if (p_.insts[src_index(i, 2)].lanes > 1) return "memcpy(" + v(i, 0) + " + " + v(i, 1) + ", &" + value + ", sizeof " + value + ");";
     if (target.dtype == DType::Half) value = "ct_f32_to_f16(" + value + ")";
     if (target.dtype == DType::BFloat16) value = "ct_f32_to_bf16(" + value + ")";
     return v(i, 0) + "[" + v(i, 1) + "] = " + value + ";";
@@ -327,6 +383,7 @@ class Renderer {
 
   const KernelProgram& p_;
   std::vector<bool> index_math_;
+  std::map<std::string, std::string> vector_types_;
 };
 
 }  // namespace c_detail

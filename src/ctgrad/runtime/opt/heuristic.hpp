@@ -1,0 +1,172 @@
+#pragma once
+// The hand-coded choice of actions (the default; BEAM=n searches instead). It recognises reductions by the strides
+// their loads have along each axis, not by op names:
+//  - output axis contiguous in the output and read with stride 0 or 1 by every load (matmul's N, a column sum):
+//    vectorize it, and upcast it into a few vectors;
+//  - another output axis along which the vector-read operand is broadcast (matmul's M): upcast it into a register
+//    tile (MR x NR accumulators, the BLAS micro-kernel shape) and walk tiles along it, so consecutive tiles (and each
+//    thread's tiles) reuse the NR-wide panel of the broadcast operand from cache;
+//  - otherwise, the innermost reduced axis read contiguously (row sums, softmax rows, matvec): lane partial sums.
+#include <optional>
+
+#include "ctgrad/runtime/opt/space.hpp"
+
+namespace ctgrad::rt::opt {
+
+// Bytes in the widest SIMD register of this CPU (the JIT compiles for the host).
+inline int cpu_vector_bytes() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx512f")) return 64;
+  if (__builtin_cpu_supports("avx2")) return 32;
+#endif
+  return 16;
+}
+inline int cpu_vector_registers() { return cpu_vector_bytes() == 64 ? 32 : 16; }
+
+// The coefficient of `var` in the affine index `n`; nothing when n is not affine in it (div/mod of it, products).
+inline std::optional<std::int64_t> coefficient(const UOpPtr& n, const UOp* var, std::unordered_map<const UOp*, std::optional<std::int64_t>>& memo) {
+  if (auto it = memo.find(n.get()); it != memo.end()) return it->second;
+  std::optional<std::int64_t> c;
+  if (n.get() == var) {
+    c = 1;
+  } else if (n->op == Ops::Const || n->op == Ops::Param || (n->op == Ops::Range && n.get() != var) || n->op == Ops::Special) {
+    c = 0;
+  } else if (n->op == Ops::Add || n->op == Ops::Sub) {
+    auto a = coefficient(n->src[0], var, memo), b = coefficient(n->src[1], var, memo);
+    if (a && b) c = n->op == Ops::Add ? *a + *b : *a - *b;
+  } else if (n->op == Ops::Mul) {
+    auto a = coefficient(n->src[0], var, memo), b = coefficient(n->src[1], var, memo);
+    if (a && b && *a == 0 && n->src[0]->op == Ops::Const) c = *b * static_cast<std::int64_t>(n->src[0]->arg.value);
+    else if (a && b && *b == 0 && n->src[1]->op == Ops::Const) c = *a * static_cast<std::int64_t>(n->src[1]->arg.value);
+    else if (a && b && *a == 0 && *b == 0) c = 0;
+  } else {
+    bool free = true;  // any other node is fine as long as var does not occur in it
+    for (auto& s : n->src) {
+      auto k = coefficient(s, var, memo);
+      free = free && k && *k == 0;
+    }
+    if (free) c = 0;
+  }
+  memo[n.get()] = c;
+  return c;
+}
+
+// What the heuristic reads off a kernel: its loads inside the reduction and the output index.
+struct KernelFacts {
+  std::vector<UOpPtr> loads;  // Load nodes under the Acc
+  UOpPtr out_index;
+  UOpPtr acc;
+};
+
+inline void collect_facts(const UOpPtr& n, bool under_acc, KernelFacts& f, std::unordered_set<const UOp*>& seen) {
+  if (!seen.insert(n.get()).second) return;
+  if (n->op == Ops::Acc) {
+    f.acc = n;
+    under_acc = true;
+  }
+  if (n->op == Ops::Load && under_acc) f.loads.push_back(n);
+  for (auto& s : n->src) collect_facts(s, under_acc, f, seen);
+}
+
+inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
+  KernelFacts f;
+  std::unordered_set<const UOp*> seen;
+  f.out_index = k.ast()->src[1];
+  collect_facts(k.ast(), false, f, seen);
+  if (!f.acc || !vector_dtype(f.acc->dtype)) return {};
+  const auto& axes = k.axes();
+  auto stride = [&](const UOpPtr& n, std::size_t axis) {
+    std::unordered_map<const UOp*, std::optional<std::int64_t>> memo;
+    return coefficient(n, axes[axis].var.get(), memo);
+  };
+  const int width = cpu_vector_bytes() / static_cast<int>(itemsize(f.acc->dtype));
+  std::vector<Opt> opts;
+
+  // output axis read with stride 0/1 by every load and written contiguously
+  int vn = -1;
+  for (std::size_t i = axes.size(); i-- > 0;) {
+    if (axes[i].kind != AxisKind::Global || axes[i].size % width != 0 || stride(f.out_index, i) != 1) continue;
+    bool ok = true, any_unit = false;
+    for (auto& l : f.loads) {
+      auto s = stride(l->src[1], i);
+      ok = ok && s && (*s == 0 || *s == 1) && (l->src.size() < 3 || stride(l->src[2], i) == 0);
+      any_unit = any_unit || (s && *s == 1);
+    }
+    if (ok && any_unit) vn = static_cast<int>(i);
+    break;  // only the innermost output axis is contiguous in the output
+  }
+  if (vn >= 0) {
+    // an output axis the unit-stride operand is broadcast along, read by another operand: the tile's rows
+    int vm = -1;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      if (axes[i].kind != AxisKind::Global || static_cast<int>(i) == vn || axes[i].size < 2) continue;
+      bool bcast = false, varies = false;
+      for (auto& l : f.loads) {
+        auto sn = stride(l->src[1], static_cast<std::size_t>(vn)), sm = stride(l->src[1], i);
+        if (sn == 1 && sm == 0) bcast = true;
+        if (sm && *sm != 0) varies = true;
+      }
+      if (bcast && varies) vm = static_cast<int>(i);
+    }
+    const std::int64_t n_size = axes[static_cast<std::size_t>(vn)].size;
+    const int regs = cpu_vector_registers() - 2;
+    // vectors per tile row: 2 beside an MR-row tile; without one (a column sum) as many as the registers allow, since
+    // each reduction step then reads one long run of a row instead of a short run per page
+    std::int64_t outputs = 1;
+    for (auto& a : axes)
+      if (a.kind == AxisKind::Global) outputs *= a.size;
+    int nr = 1;
+    for (int c : {16, 8, 4, 2})
+      if (n_size % (static_cast<std::int64_t>(c) * width) == 0 && (vm >= 0 ? c <= 2 : c <= regs / 2) && outputs / (c * width) >= 2) {
+        nr = c;
+        break;
+      }
+    opts.push_back({OptOp::Vectorize, vn, width});
+    if (nr > 1) opts.push_back({OptOp::Upcast, vn, nr});
+    if (vm >= 0) {
+      int mr = 1;
+      for (int c : {8, 6, 4, 3, 2})
+        if (axes[static_cast<std::size_t>(vm)].size % c == 0 && c * nr + nr <= regs) {
+          mr = c;
+          break;
+        }
+      if (mr > 1) opts.push_back({OptOp::Upcast, vm, mr});
+      opts.push_back({OptOp::Swap, vm, vn});  // tiles walk along M: the B panel stays in cache
+      // pack operands whose rows alias in cache (a stride of a multiple of 1 KiB), where the product is large enough
+      // to pay for the copies and for the lowering they cost on every call (a kernel with packed copies is lowered
+      // again each time: its schedule holds buffers no cache entry can name)
+      std::int64_t work = 1;
+      for (auto& a : axes) work *= a.size;
+      for (std::size_t j = 0; j < f.loads.size() && work >= (std::int64_t{1} << 27); ++j) {
+        bool aliasing = false;
+        for (std::size_t i = 0; i < axes.size(); ++i) {
+          auto s = stride(f.loads[j]->src[1], i);
+          const std::int64_t bytes = s ? std::abs(*s) * static_cast<std::int64_t>(itemsize(f.loads[j]->dtype)) : 0;
+          aliasing = aliasing || (bytes >= 1024 && bytes % 1024 == 0);
+        }
+        if (aliasing) opts.push_back({OptOp::Pack, static_cast<int>(j), 0});
+      }
+    }
+    return opts;
+  }
+  // the innermost reduced axis, read contiguously: lane partial sums (several vectors, so the adds overlap)
+  for (std::size_t i = axes.size(); i-- > 0;) {
+    if (axes[i].kind != AxisKind::Reduce) continue;
+    bool ok = true, any_unit = false;
+    for (auto& l : f.loads) {
+      auto s = stride(l->src[1], i);
+      ok = ok && s && (*s == 0 || *s == 1) && (l->src.size() < 3 || stride(l->src[2], i) == 0);
+      any_unit = any_unit || (s && *s == 1);
+    }
+    if (!ok || !any_unit) break;
+    for (int lanes : {4 * width, 2 * width, width})
+      if (lanes <= 64 && axes[i].size % lanes == 0) {
+        opts.push_back({OptOp::Vectorize, static_cast<int>(i), lanes});
+        break;
+      }
+    break;
+  }
+  return opts;
+}
+
+}  // namespace ctgrad::rt::opt

@@ -1,0 +1,265 @@
+// The kernel optimizer (runtime/opt/): actions as data, their legality, the kernels the heuristic produces, and
+// results with the optimizer on against the same graphs with it off (NOOPT=1), on every device. Float sums may
+// differ by rounding (lane partial sums and FMA reorder or fuse them: see docs/optimizer.md); every other result,
+// integer sums and max reductions included, must be bit-identical.
+#define BOOST_TEST_MODULE optimizer
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "support/devices.hpp"
+#include "support/scoped_env.hpp"
+
+namespace {
+
+using ctgrad::keepdim;
+using ctgrad::Tensor;
+namespace rt = ctgrad::rt;
+namespace opt = ctgrad::rt::opt;
+
+// Graphs realized after this are lowered again (a cached schedule would keep the optimizer setting it was made with).
+void forget_schedules() {
+  std::lock_guard lock(rt::detail::schedule_mutex());
+  rt::detail::schedule_cache().clear();
+}
+
+template <class TT>
+TT input(const std::string& dev, std::uint64_t seed) {
+  using T = typename TT::dtype;
+  std::mt19937_64 rng(seed);
+  std::vector<T> v(TT::numel);
+  for (auto& x : v) {
+    if constexpr (std::is_integral_v<T>) x = static_cast<T>(static_cast<int>(rng() % 11) - 5);
+    else x = static_cast<T>(std::uniform_real_distribution<double>(-1, 1)(rng));
+  }
+  return TT::from(std::span<const T>(v)).to(dev).realize();
+}
+
+// f() with the optimizer off and on; `exact` demands identical bits, otherwise a tolerance for reordered float sums.
+template <class F>
+void expect_same(F&& f, bool exact, const char* what) {
+  BOOST_TEST_CONTEXT(what) {
+    std::decay_t<decltype(f().tolist())> off, on;
+    {
+      ctgrad_test::ScopedEnv noopt("NOOPT", "1");
+      forget_schedules();
+      off = f().tolist();
+    }
+    forget_schedules();
+    on = f().tolist();
+    BOOST_TEST_REQUIRE(on.size() == off.size());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < on.size(); ++i) {
+      const double a = static_cast<double>(on[i]), b = static_cast<double>(off[i]);
+      const bool ok = exact ? std::memcmp(&on[i], &off[i], sizeof on[i]) == 0 : std::abs(a - b) <= 1e-4 * std::max(1.0, std::abs(b));
+      if (!ok && bad++ < 3) BOOST_TEST_MESSAGE("element " << i << ": optimized " << a << ", unoptimized " << b);
+    }
+    BOOST_TEST(bad == 0u, bad << " of " << on.size() << " elements differ");
+  }
+}
+
+// A lowered and linearized kernel of `t` on `dev`, for inspecting what the optimizer made of it.
+template <class TT>
+rt::KernelProgram program_of(const TT& t, const std::string& dev, std::vector<std::string>* notes = nullptr) {
+  auto node = t.to_uop();
+  auto out = std::make_shared<rt::Buffer>(dev, node->dtype, node->numel());
+  rt::RealizeStats stats;
+  rt::KernelLowering lowering(node, out, [&](const rt::UOpPtr& n) { return rt::detail::realize_node(n, dev, stats); });
+  auto program = rt::linearize(lowering.result());
+  if (notes) *notes = lowering.result().notes;
+  return program;
+}
+
+bool has(const rt::KernelProgram& p, rt::KOp op, int min_lanes) {
+  for (auto& in : p.insts)
+    if (in.op == op && in.lanes >= min_lanes) return true;
+  return false;
+}
+
+bool is_cpu(const std::string& dev) { return dynamic_cast<rt::CpuDeviceBase*>(&rt::device(dev)) != nullptr; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(actions_print_and_parse) {
+  std::vector<opt::Opt> opts{{opt::OptOp::Vectorize, 1, 16}, {opt::OptOp::Upcast, 0, 8}, {opt::OptOp::Swap, 0, 1}, {opt::OptOp::Pack, 1, 0}};
+  BOOST_TEST(opt::to_string(opts) == "VECTORIZE(1,16) UPCAST(0,8) SWAP(0,1) PACK(1,0)");
+  std::vector<opt::Opt> back;
+  BOOST_TEST(opt::parse_opts(opt::to_string(opts), back));
+  BOOST_TEST((back == opts));
+  BOOST_TEST(opt::parse_opts("none", back));
+  BOOST_TEST(back.empty());
+  BOOST_TEST(!opt::parse_opts("TILE(1,2)", back));
+  BOOST_TEST(!opt::parse_opts("UPCAST(1", back));
+}
+
+BOOST_AUTO_TEST_CASE(illegal_actions_change_nothing, CTGRAD_ON_DEVICES) {
+  const std::string dev = ctgrad_test::usable_devices().front();
+  auto a = input<Tensor<float, 12, 20>>(dev, 1);
+  auto b = input<Tensor<float, 20, 8>>(dev, 2);
+  auto node = a.matmul(b).to_uop();
+  auto out = std::make_shared<rt::Buffer>(dev, node->dtype, node->numel());
+  rt::KernelLowering lowering(node, out, [&](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel expected"); });
+  opt::OptKernel k(lowering.result());
+  BOOST_TEST_REQUIRE(k.axes().size() == 3u);  // M, N, K
+  BOOST_TEST(!k.apply({opt::OptOp::Upcast, 0, 5}));      // 5 does not divide 12
+  BOOST_TEST(!k.apply({opt::OptOp::Upcast, 2, 4}));      // K is reduced: that is UNROLL
+  BOOST_TEST(!k.apply({opt::OptOp::Unroll, 0, 4}));      // M is not reduced
+  BOOST_TEST(!k.apply({opt::OptOp::Swap, 0, 2}));        // K is not an output axis
+  BOOST_TEST(!k.apply({opt::OptOp::Vectorize, 1, 3}));   // lanes are a power of two
+  BOOST_TEST(!k.apply({opt::OptOp::Upcast, 7, 2}));      // no such axis
+  BOOST_TEST(k.applied().empty());
+  BOOST_TEST(k.apply({opt::OptOp::Vectorize, 1, 8}));
+  BOOST_TEST(!k.apply({opt::OptOp::Vectorize, 0, 4}));   // one lane axis per kernel
+  BOOST_TEST(k.apply({opt::OptOp::Upcast, 0, 4}));
+  BOOST_TEST(k.apply({opt::OptOp::Unroll, 2, 4}));
+  BOOST_TEST(k.applied().size() == 3u);
+}
+
+// The heuristic makes a matmul a BLAS-style micro-kernel on the CPU devices: vector FMAs into register tiles, vector
+// stores; with NOOPT=1 the program has no vector at all. GPU devices take the unoptimized program for now.
+BOOST_AUTO_TEST_CASE(matmul_becomes_a_register_tiled_fma_kernel, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto a = input<Tensor<float, 64, 96>>(dev, 3);
+    auto b = input<Tensor<float, 96, 128>>(dev, 4);
+    std::vector<std::string> notes;
+    auto p = program_of(a.matmul(b), dev, &notes);
+    if (!is_cpu(dev)) {
+      BOOST_TEST(!has(p, rt::KOp::MulAcc, 1));
+      return;
+    }
+    BOOST_TEST(has(p, rt::KOp::MulAcc, 4));
+    BOOST_TEST(has(p, rt::KOp::Store, 4));
+    BOOST_TEST(p.global_size < 64 * 128 / 16);  // one invocation per tile, not per output
+    bool noted = false;
+    for (auto& n : notes) noted = noted || (n.find("VECTORIZE") != std::string::npos && n.find("UPCAST") != std::string::npos);
+    BOOST_TEST(noted);
+    ctgrad_test::ScopedEnv noopt("NOOPT", "1");
+    auto plain = program_of(a.matmul(b), dev);
+    BOOST_TEST(!has(plain, rt::KOp::MulAcc, 1));
+    BOOST_TEST(!has(plain, rt::KOp::Load, 2));
+    BOOST_TEST(plain.global_size == 64 * 128);
+  });
+}
+
+// Row sums read the reduced axis contiguously: the heuristic gives them lane partial sums.
+BOOST_AUTO_TEST_CASE(row_sums_use_lane_partial_sums, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    if (!is_cpu(dev)) return;
+    auto x = input<Tensor<float, 16, 256>>(dev, 5);
+    auto p = program_of(x.sum<1>(), dev);
+    BOOST_TEST(has(p, rt::KOp::Load, 4));
+    BOOST_TEST(has(p, rt::KOp::Extract, 1));
+  });
+}
+
+BOOST_AUTO_TEST_CASE(matmuls_match_unoptimized, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto a = input<Tensor<float, 64, 96>>(dev, 10);
+    auto b = input<Tensor<float, 96, 80>>(dev, 11);
+    expect_same([&] { return a.matmul(b); }, false, "(64,96) @ (96,80)");
+    expect_same([&] { return (a.matmul(b) + 1.0f).relu(); }, false, "relu(a @ b + 1)");
+    auto c = input<Tensor<float, 512, 256>>(dev, 12);
+    auto d = input<Tensor<float, 256, 1024>>(dev, 13);
+    expect_same([&] { return c.matmul(d); }, false, "(512,256) @ (256,1024): packed operands");
+    auto e = input<Tensor<float, 4, 32, 48>>(dev, 14);
+    auto f = input<Tensor<float, 48, 32>>(dev, 15);
+    expect_same([&] { return e.matmul(f); }, false, "(4,32,48) @ (48,32): batched");
+    auto g = input<Tensor<float, 7, 13>>(dev, 16);
+    auto h = input<Tensor<float, 13, 5>>(dev, 17);
+    expect_same([&] { return g.matmul(h); }, false, "(7,13) @ (13,5): nothing divides");
+    auto v = input<Tensor<float, 96>>(dev, 18);
+    expect_same([&] { return a.matmul(v); }, false, "(64,96) @ (96): matvec");
+    auto ia = input<Tensor<std::int32_t, 32, 64>>(dev, 19);
+    auto ib = input<Tensor<std::int32_t, 64, 48>>(dev, 20);
+    expect_same([&] { return ia.matmul(ib); }, true, "int32 (32,64) @ (64,48)");
+    auto da = input<Tensor<double, 32, 64>>(dev, 21);
+    auto db = input<Tensor<double, 64, 32>>(dev, 22);
+    expect_same([&] { return da.matmul(db); }, false, "float64 (32,64) @ (64,32)");
+  });
+}
+
+BOOST_AUTO_TEST_CASE(reductions_match_unoptimized, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = input<Tensor<float, 8, 32, 64>>(dev, 30);
+    expect_same([&] { return x.sum<0>(); }, false, "sum over axis 0");
+    expect_same([&] { return x.sum<1>(); }, false, "sum over axis 1");
+    expect_same([&] { return x.sum<2>(); }, false, "sum over axis 2");
+    expect_same([&] { return x.sum<0, 2>(); }, false, "sum over axes 0 and 2 (batchnorm statistics)");
+    expect_same([&] { return x.max<2>(); }, true, "max over axis 2");
+    expect_same([&] { return x.max<0>(); }, true, "max over axis 0");
+    expect_same([&] { return (x - x.max<2>(keepdim)).exp().sum<2>(); }, false, "softmax denominator");
+    expect_same([&] { return (x * x).sum<1>(keepdim) * 0.5f + 1.0f; }, false, "sum of squares, then elementwise");
+    auto p = x.template pad<0, 0, 1, 3, 0, 0>();
+    expect_same([&] { return p.template sum<1>(); }, false, "sum over a padded axis (gated loads)");
+    auto i = input<Tensor<std::int32_t, 16, 128>>(dev, 31);
+    expect_same([&] { return i.sum<1>(); }, true, "int32 row sums");
+    expect_same([&] { return i.sum<0>(); }, true, "int32 column sums");
+  });
+}
+
+// BEAM=1 searches once, stores the winner beside the kernel cache, and reads it back instead of searching again; an
+// entry written for another compiler id is ignored. The searched kernel's results match the unoptimized ones.
+BOOST_AUTO_TEST_CASE(beam_search_is_cached_per_compiler, CTGRAD_ON_DEVICES) {
+  ctgrad_test::TempDir dir;
+  ctgrad_test::ScopedEnv cache("XDG_CACHE_HOME", dir.path().string());
+  ctgrad_test::ScopedEnv disk("CTGRAD_DISK_CACHE", "1");
+  const std::string dev = [] {
+    for (auto& d : ctgrad_test::usable_devices())
+      if (is_cpu(d)) return d;
+    return std::string();
+  }();
+  if (dev.empty()) return;
+  auto a = input<Tensor<float, 32, 64>>(dev, 40);
+  auto b = input<Tensor<float, 64, 32>>(dev, 41);
+  auto entries = [&] {
+    std::vector<std::filesystem::path> out;
+    if (std::filesystem::exists(dir.path() / "ctgrad" / "beam"))
+      for (auto& e : std::filesystem::directory_iterator(dir.path() / "ctgrad" / "beam")) out.push_back(e.path());
+    return out;
+  };
+  {
+    ctgrad_test::ScopedEnv beam("BEAM", "1");
+    expect_same([&] { return a.matmul(b); }, false, "BEAM=1 matmul against NOOPT=1");
+  }
+  auto files = entries();
+  BOOST_TEST_REQUIRE(files.size() == 1u);
+  std::string magic, id, text;
+  {
+    std::ifstream in(files[0]);
+    std::getline(in, magic);
+    std::getline(in, id);
+    std::getline(in, text);
+  }
+  BOOST_TEST(magic == "CTGRAD-BEAM-1");
+  BOOST_TEST(id == rt::device(dev).compiler_id());
+  std::vector<opt::Opt> parsed;
+  BOOST_TEST(opt::parse_opts(text, parsed));
+
+  // a planted entry under the same name is used as is: no search runs (no kernel is compiled for candidates)
+  { std::ofstream(files[0]) << magic << "\n" << id << "\nVECTORIZE(1,8)\n"; }
+  std::vector<std::string> notes;
+  {
+    ctgrad_test::ScopedEnv beam("BEAM", "1");
+    program_of(a.matmul(b), dev, &notes);
+  }
+  bool used = false;
+  for (auto& n : notes) used = used || n.find("opts VECTORIZE(1,8) (BEAM=1)") != std::string::npos;
+  BOOST_TEST(used);
+  // another compiler's entry is not: the search runs again and overwrites it
+  { std::ofstream(files[0]) << magic << "\nsome other compiler\nVECTORIZE(1,8)\n"; }
+  {
+    ctgrad_test::ScopedEnv beam("BEAM", "1");
+    program_of(a.matmul(b), dev, &notes);
+  }
+  {
+    std::ifstream in(files[0]);
+    std::getline(in, magic);
+    std::getline(in, id);
+  }
+  BOOST_TEST(id == rt::device(dev).compiler_id());
+}
