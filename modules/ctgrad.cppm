@@ -24,6 +24,23 @@ using ctgrad::operator!=;
 using ctgrad::operator&;
 using ctgrad::operator|;
 using ctgrad::operator^;
+// the op surface's free functions and argument types (the members come with Tensor)
+using ctgrad::cat;
+using ctgrad::stack;
+using ctgrad::einsum;
+using ctgrad::meshgrid;
+using ctgrad::pow;
+using ctgrad::Equation;
+using ctgrad::Hw;
+using ctgrad::Sizes;
+using ctgrad::sizes;
+using ctgrad::Indexing;
+using ctgrad::Interpolation;
+using ctgrad::Reduction;
+using ctgrad::ScatterReduce;
+using ctgrad::all_axes;
+using ctgrad::Train;
+using ctgrad::training;
 // dtypes
 using ctgrad::half;
 using ctgrad::bfloat16;

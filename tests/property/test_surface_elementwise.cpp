@@ -75,6 +75,15 @@ void math(const std::string& dev, std::uint64_t seed) {
   expect_basic(a.clip(-1, 2), map(ra, [](double x) { return std::clamp(x, -1.0, 2.0); }), "clip");
   expect_basic(a.clamp(-0.5, 0.5), map(ra, [](double x) { return std::clamp(x, -0.5, 0.5); }), "clamp");
   expect_basic(q.logical_not(), map(rq, [](double x) { return double(x == 0); }), "logical_not");
+  expect_basic(a.usum(q, p), ref::zip(ref::zip(ra, rq, std::plus<>{}), rp, std::plus<>{}), "usum");
+  expect_basic(a.uprod(q, p), ref::zip(ref::zip(ra, rq, std::multiplies<>{}), rp, std::multiplies<>{}), "uprod");
+  expect_basic(a.clone(), ra, "clone");
+  auto near = a + (q * 1e-9);  // within rtol of a where q is small enough, exactly a elsewhere for float
+  expect_basic(a.isclose(a), map(ra, [](double) { return 1.0; }), "isclose(a, a)");
+  expect_basic(a.isclose(a + 1), map(ra, [](double) { return 0.0; }), "isclose(a, a + 1)");
+  expect_basic(a.isclose(near, 1e-5, 1e-6), map(ra, [](double) { return 1.0; }), "isclose within tolerance");
+  expect_basic(a.allclose(near, 1e-5, 1e-6), ref::Array{{}, {1}}, "allclose");
+  expect_basic(a.allclose(a * 1.01), ref::Array{{}, {0}}, "allclose of a 1% change");
 }
 
 template <class TA>

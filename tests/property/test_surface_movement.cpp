@@ -1,6 +1,6 @@
 // Op surface, movement group, against the float64 reference (each op written as a map from output coordinates to
 // input coordinates): flatten<Start, End>, unflatten, T, cat, stack, split, chunk, repeat, repeat_interleave, roll,
-// pad_to, shrink_to, slice with steps, select, diag, diagonal, meshgrid, unfold; on inputs and on lazy compute,
+// pad_to, shrink_to, slice with steps, select, diag, diagonal, meshgrid, unfold, interpolate; on inputs and on lazy compute,
 // float and int32, fixed seeds, every device.
 #define BOOST_TEST_MODULE surface_movement
 #include <boost/test/unit_test.hpp>
@@ -115,6 +115,45 @@ void tiles_and_slices(const std::string& dev, std::uint64_t seed) {
   expect_basic(v.template unfold<0, 3, 2>().sum(), ref::Array{{}, {rv.v[0] + rv.v[1] + 2 * rv.v[2] + rv.v[3] + rv.v[4]}}, "unfold<0, 3, 2>.sum()");
 }
 
+// One dim resized the way torch's F.interpolate does it (separable: the dims one after another).
+ref::Array resize_ref(const ref::Array& a, std::size_t axis, std::size_t n, ctgrad::Interpolation mode, bool align) {
+  const std::size_t m = a.shape[axis];
+  const double scale = align && n > 1 ? double(m - 1) / double(n - 1) : double(m) / double(n);
+  Shape s = a.shape;
+  s[axis] = n;
+  ref::Array out{s, std::vector<double>(ref::numel(s))};
+  for (std::size_t i = 0; i < out.v.size(); ++i) {
+    auto c = ref::unravel(i, s);
+    const double o = static_cast<double>(c[axis]);
+    auto at = [&](std::size_t k) {
+      auto ci = c;
+      ci[axis] = k;
+      return a.v[ref::ravel(ci, a.shape)];
+    };
+    if (mode == ctgrad::Interpolation::Linear) {
+      const double f = std::clamp(align ? o * scale : (o + 0.5) * scale - 0.5, 0.0, double(m - 1));
+      const auto lo = static_cast<std::size_t>(std::floor(f)), hi = static_cast<std::size_t>(std::ceil(f));
+      out.v[i] = at(lo) + (at(hi) - at(lo)) * (f - std::floor(f));
+    } else {
+      const double f = mode == ctgrad::Interpolation::NearestExact ? (o + 0.5) * scale : o * scale;
+      out.v[i] = at(std::min(static_cast<std::size_t>(std::floor(f)), m - 1));
+    }
+  }
+  return out;
+}
+
+void resampling(const std::string& dev, std::uint64_t seed) {
+  using ctgrad::Interpolation;
+  std::mt19937_64 rng(seed);
+  auto [x, rx] = ref::random_input<Tensor<float, 2, 3, 5, 4>>(rng, dev, -9, 9);
+  auto both = [&](Interpolation mode, bool align, std::size_t h, std::size_t w) { return resize_ref(resize_ref(rx, 3, w, mode, align), 2, h, mode, align); };
+  ref::expect_transcendental(x.interpolate<7, 3>(), both(Interpolation::Linear, false, 7, 3), "interpolate<7, 3> bilinear");
+  ref::expect_transcendental(x.interpolate<7, 3>(Interpolation::Linear, true), both(Interpolation::Linear, true, 7, 3), "bilinear, align_corners");
+  ref::expect_transcendental(x.interpolate<2, 9>(Interpolation::Nearest), both(Interpolation::Nearest, false, 2, 9), "interpolate<2, 9> nearest");
+  ref::expect_transcendental(x.interpolate<8, 3>(Interpolation::NearestExact), both(Interpolation::NearestExact, false, 8, 3), "nearest-exact");
+  ref::expect_transcendental(x.interpolate<6>(), resize_ref(rx, 3, 6, Interpolation::Linear, false), "interpolate<6>: the last dim only");
+}
+
 template <class T>
 void all(const std::string& dev, std::uint64_t seed) {
   reshapes_and_joins<T>(dev, seed);
@@ -125,3 +164,4 @@ void all(const std::string& dev, std::uint64_t seed) {
 
 BOOST_AUTO_TEST_CASE(movement_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(all<float>); }
 BOOST_AUTO_TEST_CASE(movement_int32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(all<std::int32_t>); }
+BOOST_AUTO_TEST_CASE(interpolate_float32, CTGRAD_ON_DEVICES) { ref::on_seeds_and_devices(resampling); }

@@ -17,3 +17,18 @@ BOOST_AUTO_TEST_CASE(types_views_and_values_through_the_module) {
   BOOST_TEST(v[2] == 2 * (3 + 6) + 2.0f);
   BOOST_TEST(a.matmul(a.transpose<0, 1>()).tolist()[3] == 77.0f);
 }
+
+// The op surface through the module: members from the mixin, free functions and argument types exported.
+BOOST_AUTO_TEST_CASE(op_surface_through_the_module) {
+  using namespace ctgrad;
+  auto x = Tensor<float, 2, 3>::from({1, 2, 3, 4, 5, 6});
+  BOOST_TEST(std::abs(x.softmax<1>().sum().item() - 2.0f) < 1e-5f);
+  BOOST_TEST(x.argmax().item() == 5);
+  BOOST_TEST(cat<0>(x, x).sum().item() == 42.0f);
+  BOOST_TEST((einsum<"ij,kj->ik">(x, x).tolist()[3] == 77.0f));
+  auto img = Tensor<float, 1, 1, 4, 4>::ones();
+  BOOST_TEST((img.conv2d<Hw{1, 1}, 1>(Tensor<float, 1, 1, 3, 3>::ones()).max().item() == 9.0f));
+  auto [values, indices] = x.topk<1>();
+  BOOST_TEST(indices.tolist()[1] == 2);
+  BOOST_TEST(values.tolist()[1] == 6.0f);
+}

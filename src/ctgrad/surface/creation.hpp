@@ -69,4 +69,20 @@ TT scaled_uniform() {
   return uniform<TT>(-1.0, 1.0) * (1.0 / std::sqrt(static_cast<double>(TT::numel)));
 }
 
+// Uniformly random bits filling an unsigned integer dtype (from random.hpp's stream, 24 bits per draw).
+template <class TT>
+TT random_bits() {
+  using T = typename TT::dtype;
+  static_assert(std::is_unsigned_v<T> && !std::is_same_v<T, bool>, "ctgrad::random_bits: needs an unsigned integer dtype");
+  constexpr std::size_t draws = (8 * sizeof(T) + 23) / 24;
+  auto u = random::uniform(TT::numel * draws);
+  std::vector<T> v(TT::numel);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::uint64_t bits = 0;
+    for (std::size_t k = 0; k < draws; ++k) bits = (bits << 24) | static_cast<std::uint64_t>(u[i * draws + k] * 16777216.0);
+    v[i] = static_cast<T>(bits);
+  }
+  return TT::from(std::span<const T>(v));
+}
+
 }  // namespace ctgrad::surface

@@ -208,4 +208,25 @@ auto clamp(const X& x, const Lo& lo, const Hi& hi) {
   return ctgrad::clip(x, lo, hi);
 }
 
+// |x - y| <= atol + rtol |y| (NaNs equal only with equal_nan), and its all() as a 0-D bool tensor.
+template <TensorLike X, class Y>
+auto isclose(const X& x, const Y& y, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) {
+  auto close = (x - y).abs() <= (y * 1.0).abs() * rtol + atol;
+  auto both_nan = (x != x) & (y != y);
+  return close | (both_nan & equal_nan) | (x == y);  // x == y: equal infinities
+}
+template <TensorLike X, class Y>
+auto allclose(const X& x, const Y& y, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) {
+  return (ctgrad::isclose(x, y, rtol, atol, equal_nan) ^ true).max() ^ true;
+}
+// x + ys... and x * ys... (or and and for bool), tinygrad's usum / uprod
+template <TensorLike X, class... Ys>
+auto usum(const X& x, const Ys&... ys) {
+  return (x + ... + ys);
+}
+template <TensorLike X, class... Ys>
+auto uprod(const X& x, const Ys&... ys) {
+  return (x * ... * ys);
+}
+
 }  // namespace ctgrad

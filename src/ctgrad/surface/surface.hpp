@@ -8,6 +8,7 @@
 #include "ctgrad/surface/einsum.hpp"
 #include "ctgrad/surface/elementwise.hpp"
 #include "ctgrad/surface/indexing.hpp"
+#include "ctgrad/surface/interpolate.hpp"
 #include "ctgrad/surface/loss.hpp"
 #include "ctgrad/surface/mode.hpp"
 #include "ctgrad/surface/movement.hpp"
@@ -81,6 +82,20 @@ class TensorSurface {
   template <class Y> auto div(const Y& y) const { return self() / y; }
   template <class Y> auto eq(const Y& y) const { return self() == y; }
   template <class Y> auto ne(const Y& y) const { return self() != y; }
+  template <class Y> auto dot(const Y& y) const { return self().matmul(y); }
+  template <class... Ys> auto usum(const Ys&... ys) const { return ctgrad::usum(self(), ys...); }
+  template <class... Ys> auto uprod(const Ys&... ys) const { return ctgrad::uprod(self(), ys...); }
+  template <class Y> auto isclose(const Y& y, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const {
+    return ctgrad::isclose(self(), y, rtol, atol, equal_nan);
+  }
+  template <class Y> auto allclose(const Y& y, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const {
+    return ctgrad::allclose(self(), y, rtol, atol, equal_nan);
+  }
+  // A new lazy value equal to this one (it does not share later assign()s).
+  auto clone() const {
+    if constexpr (std::is_same_v<typename Self::dtype, bool>) return self() | false;
+    else return self() + typename Self::dtype(0);
+  }
 
   // ---- activations ----
   auto relu6() const { return ctgrad::relu6(self()); }
@@ -147,6 +162,9 @@ class TensorSurface {
   template <std::size_t Axis, std::size_t I> auto select() const { return ctgrad::select<Axis, I>(self()); }
   auto diag() const { return ctgrad::diag(self()); }
   auto diagonal() const { return ctgrad::diagonal(self()); }
+  template <std::size_t... Size> auto interpolate(Interpolation mode = Interpolation::Linear, bool align_corners = false) const {
+    return ctgrad::interpolate<Size...>(self(), mode, align_corners);
+  }
   template <int Dim, std::size_t Size, std::size_t Step> auto unfold() const { return ctgrad::unfold<Dim, Size, Step>(self()); }
 
   // ---- indexing ----
@@ -172,6 +190,7 @@ class TensorSurface {
   static auto glorot_uniform() { return surface::glorot_uniform<Self>(); }
   static auto scaled_uniform() { return surface::scaled_uniform<Self>(); }
   static auto randperm() { return surface::randperm<Self>(); }
+  static auto random_bits() { return surface::random_bits<Self>(); }
   auto full_like(double value) const { return Self::from_const(value, self().device()); }
   auto const_like(double value) const { return Self::from_const(value, self().device()); }
   auto zeros_like() const { return Self::from_const(0.0, self().device()); }
