@@ -13,6 +13,7 @@ packages=(
   clang-19 lld-19 llvm-19-dev libclang-19-dev libclang-rt-19-dev g++-12  # compilers; LLVM for the JIT; sanitizer runtimes
   meson ninja-build pkg-config                                            # build
   libboost-dev libboost-test-dev librange-v3-dev zlib1g-dev               # Hana, Boost.Test, range-v3, gzip
+  nlohmann-json3-dev                                                      # safetensors headers (JSON)
   spirv-tools spirv-headers libvulkan-dev mesa-vulkan-drivers vulkan-tools # the Vulkan backend, lavapipe for CI
   dataset-fashion-mnist                                                   # the real data the flagship trains on
 )
