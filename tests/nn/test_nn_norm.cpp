@@ -5,7 +5,7 @@
 
 using namespace nn_test;
 
-BOOST_AUTO_TEST_CASE(batchnorm2d_training) {
+BOOST_AUTO_TEST_CASE(batchnorm2d_training_vs_torch) {
   nn::BatchNorm<3> m;
   Train train;
   check_layer<Tensor<float, 4, 3, 5, 5>>(m, "batchnorm2d", 1e-4);
@@ -14,42 +14,42 @@ BOOST_AUTO_TEST_CASE(batchnorm2d_training) {
   BOOST_TEST(m.num_batches_tracked.item() == 1);
   BOOST_TEST(nn::state::get_parameters(m).size() == 2u);  // the running statistics are buffers
 }
-BOOST_AUTO_TEST_CASE(batchnorm1d_training) {
+BOOST_AUTO_TEST_CASE(batchnorm1d_training_vs_torch) {
   nn::BatchNorm<3> m;
   Train train;
   check_layer<Tensor<float, 6, 3>>(m, "batchnorm1d", 1e-4);
   expect_close(m.running_mean, "batchnorm1d.after.running_mean");
   expect_close(m.running_var, "batchnorm1d.after.running_var");
 }
-BOOST_AUTO_TEST_CASE(batchnorm2d_eval) {
+BOOST_AUTO_TEST_CASE(batchnorm2d_eval_vs_torch) {
   BOOST_TEST(!training());
   nn::BatchNorm<3> m;
   check_layer<Tensor<float, 2, 3, 4, 4>>(m, "batchnorm2d_eval", 1e-4);
   expect_close(m.running_mean, "batchnorm2d_eval.after.running_mean");  // unchanged outside training()
   BOOST_TEST(m.num_batches_tracked.item() == 7);
 }
-BOOST_AUTO_TEST_CASE(layernorm) {
+BOOST_AUTO_TEST_CASE(layernorm_vs_torch) {
   nn::LayerNorm<4, 5> m;
   check_layer<Tensor<float, 2, 3, 4, 5>>(m, "layernorm", 1e-4);
 }
-BOOST_AUTO_TEST_CASE(rmsnorm) {
+BOOST_AUTO_TEST_CASE(rmsnorm_vs_torch) {
   nn::RMSNorm<6> m;
   check_layer<Tensor<float, 3, 6>>(m, "rmsnorm", 1e-4);
 }
-BOOST_AUTO_TEST_CASE(groupnorm) {
+BOOST_AUTO_TEST_CASE(groupnorm_vs_torch) {
   nn::GroupNorm<2, 4> m;
   check_layer<Tensor<float, 2, 4, 3, 3>>(m, "groupnorm", 1e-4);
 }
-BOOST_AUTO_TEST_CASE(instancenorm) {
+BOOST_AUTO_TEST_CASE(instancenorm_vs_torch) {
   nn::InstanceNorm<3> m;
   BOOST_TEST(nn::state::get_state_dict(m).empty());  // torch's default: no affine state
   check_layer<Tensor<float, 2, 3, 4, 4>>(m, "instancenorm", 1e-4);
 }
-BOOST_AUTO_TEST_CASE(embedding) {
+BOOST_AUTO_TEST_CASE(embedding_vs_torch) {
   nn::Embedding<7, 4> m;
   check_layer<Tensor<std::int32_t, 2, 3>>(m, "embedding");
 }
-BOOST_AUTO_TEST_CASE(lstm_cell) {
+BOOST_AUTO_TEST_CASE(lstm_cell_vs_torch) {
   nn::LSTMCell<3, 4> m;
   load(m, "lstm");
   auto in = [](const std::string& k) { return Tensor<float, 2, 4>::from(std::span<const float>(floats(from_torch("lstm." + k)))).requires_grad_(); };

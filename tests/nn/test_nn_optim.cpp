@@ -36,14 +36,14 @@ void check_optimizer(const std::string& name, float lr, bool with_b, Args... arg
 }
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(sgd) { check_optimizer<nn::optim::SGD>("sgd", 0.1f, true); }
-BOOST_AUTO_TEST_CASE(sgd_momentum_weight_decay) { check_optimizer<nn::optim::SGD>("sgd_momentum", 0.1f, true, 0.9f, 0.01f); }
-BOOST_AUTO_TEST_CASE(sgd_nesterov) { check_optimizer<nn::optim::SGD>("sgd_nesterov", 0.1f, true, 0.9f, 0.0f, true); }
-BOOST_AUTO_TEST_CASE(adam) { check_optimizer<nn::optim::Adam>("adam", 0.01f, true); }
-BOOST_AUTO_TEST_CASE(adamw) { check_optimizer<nn::optim::AdamW>("adamw", 0.01f, true, 0.9f, 0.999f, 1e-8f, 0.1f); }
-BOOST_AUTO_TEST_CASE(lamb) { check_optimizer<nn::optim::LAMB>("lamb", 0.01f, true, 0.9f, 0.999f, 1e-6f, 0.01f); }
-BOOST_AUTO_TEST_CASE(lars) { check_optimizer<nn::optim::LARS>("lars", 0.1f, true); }
-BOOST_AUTO_TEST_CASE(muon) { check_optimizer<nn::optim::Muon>("muon", 0.02f, false); }
+BOOST_AUTO_TEST_CASE(sgd_vs_torch) { check_optimizer<nn::optim::SGD>("sgd", 0.1f, true); }
+BOOST_AUTO_TEST_CASE(sgd_momentum_weight_decay_vs_torch) { check_optimizer<nn::optim::SGD>("sgd_momentum", 0.1f, true, 0.9f, 0.01f); }
+BOOST_AUTO_TEST_CASE(sgd_nesterov_vs_torch) { check_optimizer<nn::optim::SGD>("sgd_nesterov", 0.1f, true, 0.9f, 0.0f, true); }
+BOOST_AUTO_TEST_CASE(adam_vs_torch) { check_optimizer<nn::optim::Adam>("adam", 0.01f, true); }
+BOOST_AUTO_TEST_CASE(adamw_vs_torch) { check_optimizer<nn::optim::AdamW>("adamw", 0.01f, true, 0.9f, 0.999f, 1e-8f, 0.1f); }
+BOOST_AUTO_TEST_CASE(lamb_vs_torch) { check_optimizer<nn::optim::LAMB>("lamb", 0.01f, true, 0.9f, 0.999f, 1e-6f, 0.01f); }
+BOOST_AUTO_TEST_CASE(lars_vs_torch) { check_optimizer<nn::optim::LARS>("lars", 0.1f, true); }
+BOOST_AUTO_TEST_CASE(muon_vs_torch) { check_optimizer<nn::optim::Muon>("muon", 0.02f, false); }
 
 BOOST_AUTO_TEST_CASE(zero_grad_and_parameters_without_gradient) {
   auto w = Tensor<float, 3>::ones().requires_grad_();

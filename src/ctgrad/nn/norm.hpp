@@ -47,6 +47,15 @@ constexpr bool ends_with() {
     if (X::shape[X::ndim - k + i] != d[i]) return false;
   return true;
 }
+// "ctgrad::nn::LayerNorm<4,5>"
+template <std::size_t... D>
+constexpr ::ctgrad::detail::Message layernorm_name() {
+  ::ctgrad::detail::Message m{};
+  m << "ctgrad::nn::LayerNorm<";
+  std::size_t i = 0;
+  ((m << (i++ ? "," : "") << D), ...);
+  return m << ">";
+}
 template <class X>
 constexpr bool channels_ok(std::size_t c, std::size_t min_rank, std::size_t max_rank) {
   return X::ndim >= min_rank && X::ndim <= max_rank && X::shape[X::ndim > 1 ? 1 : 0] == c;
@@ -101,9 +110,9 @@ struct LayerNorm {
   auto operator()(const X& x) const {
     constexpr bool ok = detail::ends_with<X, D...>();
     CTGRAD_STATIC_CHECK(ok, "ctgrad::nn::LayerNorm: the input's last dims must be the normalized shape",
-                        ::ctgrad::detail::Message{} << "ctgrad::nn::LayerNorm" << Tensor<float, D...>::shape << ": input " << X::shape
-                                                    << " does not fit weight " << Tensor<float, D...>::shape << " (need (...," << Tensor<float, D...>::shape
-                                                    << "))");
+                        detail::layernorm_name<D...>() << ": input " << X::shape
+                                                    << " does not fit weight " << Tensor<float, D...>::shape
+                                                    << " (the input must end in the weight's dims)");
     if constexpr (ok) return detail::normalize_last(x, eps, std::make_index_sequence<sizeof...(D)>{}) * weight + bias;
   }
 };
