@@ -1,0 +1,12 @@
+#pragma once
+// ctgrad::nn: modules (Hana structs with PyTorch's state names), state dicts, optimizers. safe_save / safe_load are
+// in ctgrad/nn/safe.hpp (they need nlohmann-json: the io dependency).
+#include "ctgrad/nn/conv.hpp"
+#include "ctgrad/nn/embedding.hpp"
+#include "ctgrad/nn/linear.hpp"
+#include "ctgrad/nn/lstm.hpp"
+#include "ctgrad/nn/norm.hpp"
+#include "ctgrad/nn/optim/adam.hpp"
+#include "ctgrad/nn/optim/muon.hpp"
+#include "ctgrad/nn/optim/sgd.hpp"
+#include "ctgrad/nn/state.hpp"

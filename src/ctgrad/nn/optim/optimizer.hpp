@@ -1,0 +1,81 @@
+#pragma once
+// Optimizer: holds the parameters (AnyTensor handles) and the learning rate `lr`; step() builds every parameter's
+// and state's new value as lazy nodes, realizes them all in one schedule (the updates fuse into few kernels), then
+// binds them. zero_grad() drops the accumulated gradients. Subclasses give the math (tinygrad's _step).
+#include <vector>
+
+#include "ctgrad/nn/any_tensor.hpp"
+#include "ctgrad/nn/optim/graph.hpp"
+
+namespace ctgrad::nn::optim {
+
+class Optimizer {
+ public:
+  std::vector<AnyTensor> params;
+  float lr;
+
+  Optimizer(std::vector<AnyTensor> ps, float lr_) : params(std::move(ps)), lr(lr_) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const auto& p = params[i];
+      if (!p.defined() || !rt::is_float(p.dtype()))
+        throw Error("ctgrad::nn::optim: parameter " + std::to_string(i) + " is " + (p.defined() ? p.describe() : std::string("empty")) +
+                    ": an optimizer needs floating-point tensors");
+    }
+  }
+  virtual ~Optimizer() = default;
+
+  void zero_grad() {
+    for (auto& p : params) p.impl()->grad.reset();
+  }
+  // One update of every parameter that has a gradient (one without is left alone, as torch does).
+  void step() {
+    NoGrad no_grad;
+    ++steps_;
+    std::vector<Update> ups;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const auto& impl = params[i].impl();
+      if (!impl->grad) continue;
+      Slot s{i, rt::detach_uop(impl->node()), rt::detach_uop(impl->grad->node()), impl->device};
+      update(s, ups);
+    }
+    std::vector<std::pair<rt::UOpPtr, std::string>> nodes;
+    for (auto& u : ups) nodes.emplace_back(u.value, u.target->device);
+    auto bufs = rt::realize_all(nodes);
+    for (std::size_t k = 0; k < ups.size(); ++k) {
+      const auto shape = ups[k].value->shape;
+      auto fresh = rt::make_impl(rt::buffer_uop(bufs[k]), stack_of(contiguous(shape.rank, shape.shape)), ups[k].target->device);
+      rt::assign(ups[k].target, *fresh);  // a parameter stays a requires-grad leaf; a state tensor becomes the buffer
+    }
+  }
+  std::size_t steps() const { return steps_; }
+
+ protected:
+  struct Slot {
+    std::size_t index;
+    rt::UOpPtr param, grad;  // detached
+    std::string device;
+  };
+  struct Update {
+    rt::ImplPtr target;
+    rt::UOpPtr value;
+  };
+  virtual void update(const Slot& s, std::vector<Update>& out) = 0;
+
+  // A state tensor of the parameter (momentum, moments): zeros on first use, created lazily.
+  rt::ImplPtr& state(std::vector<rt::ImplPtr>& slots, const Slot& s) {
+    if (slots.size() < params.size()) slots.resize(params.size());
+    auto& t = slots[s.index];
+    if (!t) {
+      const auto& shape = s.param->shape;
+      t = rt::make_impl(graph::cnst(s.param, 0.0), stack_of(contiguous(shape.rank, shape.shape)), s.device);
+    }
+    return t;
+  }
+  static rt::UOpPtr value(const rt::ImplPtr& t) { return rt::detach_uop(t->node()); }
+  void set(std::vector<Update>& out, const Slot& s, rt::UOpPtr v) { out.push_back({params[s.index].impl(), std::move(v)}); }
+  static void set(std::vector<Update>& out, const rt::ImplPtr& state, rt::UOpPtr v) { out.push_back({state, std::move(v)}); }
+
+  std::size_t steps_ = 0;
+};
+
+}  // namespace ctgrad::nn::optim

@@ -1,0 +1,70 @@
+// Every optimizer against PyTorch (tests/nn/make_reference.py): three steps on a small least-squares problem, the
+// learning rate halved through `opt.lr` before the third.
+#define BOOST_TEST_MODULE nn_optim
+#include "nn_test_util.hpp"
+
+using namespace nn_test;
+
+namespace {
+template <class TT>
+TT start(const std::string& name, const std::string& p) {
+  return TT::from(std::span<const float>(floats(from_torch(name + ".init." + p))));
+}
+
+template <class Opt, class... Args>
+void check_optimizer(const std::string& name, float lr, bool with_b, Args... args) {
+  auto p1 = start<Tensor<float, 4, 3>>(name, "p1").requires_grad_();
+  auto p2 = start<Tensor<float, 3, 5>>(name, "p2").requires_grad_();
+  auto b = start<Tensor<float, 5>>(name, "b");
+  if (with_b) b.requires_grad_();
+  std::vector<AnyTensor> params{p1, p2};
+  if (with_b) params.emplace_back(b);
+  Opt opt(params, lr, args...);
+  auto x = from_torch("opt.x").as<Tensor<float, 6, 4>>();
+  auto t = from_torch("opt.t").as<Tensor<float, 6, 5>>();
+  for (int k = 1; k <= 3; ++k) {
+    if (k == 3) opt.lr = lr * 0.5f;
+    opt.zero_grad();
+    (x.matmul(p1).matmul(p2) + b - t).square().mean().backward();
+    opt.step();
+    const std::string at = name + ".step" + std::to_string(k) + ".";
+    expect_close(p1, at + "p1", 1e-4, 1e-5);
+    expect_close(p2, at + "p2", 1e-4, 1e-5);
+    expect_close(b, at + "b", 1e-4, 1e-5);
+  }
+  BOOST_TEST(p1.requires_grad());  // still a leaf collecting gradients
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sgd_vs_torch) { check_optimizer<nn::optim::SGD>("sgd", 0.1f, true); }
+BOOST_AUTO_TEST_CASE(sgd_momentum_weight_decay_vs_torch) { check_optimizer<nn::optim::SGD>("sgd_momentum", 0.1f, true, 0.9f, 0.01f); }
+BOOST_AUTO_TEST_CASE(sgd_nesterov_vs_torch) { check_optimizer<nn::optim::SGD>("sgd_nesterov", 0.1f, true, 0.9f, 0.0f, true); }
+BOOST_AUTO_TEST_CASE(adam_vs_torch) { check_optimizer<nn::optim::Adam>("adam", 0.01f, true); }
+BOOST_AUTO_TEST_CASE(adamw_vs_torch) { check_optimizer<nn::optim::AdamW>("adamw", 0.01f, true, 0.9f, 0.999f, 1e-8f, 0.1f); }
+BOOST_AUTO_TEST_CASE(lamb_vs_torch) { check_optimizer<nn::optim::LAMB>("lamb", 0.01f, true, 0.9f, 0.999f, 1e-6f, 0.01f); }
+BOOST_AUTO_TEST_CASE(lars_vs_torch) { check_optimizer<nn::optim::LARS>("lars", 0.1f, true); }
+BOOST_AUTO_TEST_CASE(muon_vs_torch) { check_optimizer<nn::optim::Muon>("muon", 0.02f, false); }
+
+BOOST_AUTO_TEST_CASE(zero_grad_and_parameters_without_gradient) {
+  auto w = Tensor<float, 3>::ones().requires_grad_();
+  auto unused = Tensor<float, 2>::ones().requires_grad_();
+  nn::optim::SGD opt({w, unused}, 0.5f);
+  (w * 2.0f).sum().backward();
+  opt.step();  // `unused` has no gradient: left alone
+  BOOST_TEST(w.tolist() == std::vector<float>({0, 0, 0}), boost::test_tools::per_element());
+  BOOST_TEST(unused.tolist() == std::vector<float>({1, 1}), boost::test_tools::per_element());
+  opt.zero_grad();
+  BOOST_TEST(!w.impl()->grad);
+}
+BOOST_AUTO_TEST_CASE(bad_parameters_throw) {
+  auto check = [](auto make, const std::string& text) {
+    try {
+      make();
+      BOOST_ERROR("no error");
+    } catch (const Error& e) {
+      BOOST_TEST(std::string(e.what()).find(text) != std::string::npos, e.what());
+    }
+  };
+  check([] { nn::optim::SGD({Tensor<std::int32_t, 2>::ones()}, 0.1f); }, "parameter 0 is int32 (2): an optimizer needs floating-point tensors");
+  check([] { nn::optim::Muon({Tensor<float, 4>::ones().requires_grad_()}); }, "parameter 0 is float (4): Muon takes 2-d parameters only");
+}
