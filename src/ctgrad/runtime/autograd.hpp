@@ -35,7 +35,7 @@ inline std::shared_ptr<Buffer> contiguous_buffer(const TensorImpl& t) {
 }
 
 // Rebinds the handle to a leaf node over `values` (a buffer of the tensor's row-major layout).
-inline void bind_leaf(const ImplPtr& t, const std::shared_ptr<Buffer>& values, const NodeShape& shape) {
+inline void bind_leaf(const ImplPtr& t, const std::shared_ptr<Buffer>& values, NodeShape shape) {  // by value: may be the old node's
   t->base = leaf_uop(values, shape);
   t->view = stack_of(contiguous(shape.rank, shape.shape));
   t->base->owner = t;
