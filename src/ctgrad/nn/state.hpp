@@ -21,6 +21,16 @@ std::vector<AnyTensor> get_parameters(const M& module) {
   return out;
 }
 
+// The tensors that do not require grad (running statistics, counters): what Optimizer::step(buffers) realizes.
+template <Module M>
+std::vector<AnyTensor> get_buffers(const M& module) {
+  std::vector<AnyTensor> out;
+  for_each_tensor(module, [&](const std::string&, const auto& t) {
+    if (!t.requires_grad()) out.emplace_back(t);
+  });
+  return out;
+}
+
 // Every tensor of the module by name, buffers included; the values are the module's own (shared handles).
 template <Module M>
 StateDict get_state_dict(const M& module) {
