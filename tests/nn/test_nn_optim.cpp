@@ -88,3 +88,24 @@ BOOST_AUTO_TEST_CASE(step_realizes_buffers) {
   for (std::size_t i = 0; i < 3; ++i) BOOST_TEST(got[i] == want[i], boost::test_tools::tolerance(1e-6f));
   BOOST_TEST(bn.num_batches_tracked.item() == 1);
 }
+
+// lr and the bias corrections are input buffers, not constants: a changed lr and further steps compile no kernel.
+BOOST_AUTO_TEST_CASE(changing_lr_compiles_nothing) {
+  manual_seed(6);
+  auto w = Tensor<float, 4, 3>::randn().requires_grad_();
+  auto x = Tensor<float, 2, 4>::randn();
+  nn::optim::Adam opt({w}, 0.1f);
+  auto train_step = [&] {
+    opt.zero_grad();
+    x.matmul(w).square().mean().backward();
+    opt.step();
+  };
+  train_step();
+  train_step();  // the first step reads zero moments (constants), the second their buffers
+  const auto loaded = [] { return rt::counters().kernels_compiled + rt::counters().disk_cache_hits; };
+  const auto before = loaded();
+  opt.lr = 0.05f;
+  train_step();
+  train_step();
+  BOOST_TEST(loaded() == before);
+}
