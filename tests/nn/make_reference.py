@@ -208,5 +208,32 @@ diff = max((p_ref[n] - out[f"muon.step5.{n}"]).abs().max().item() for n in ("p1"
 print(f"muon: float32 port vs torch.optim.Muon (bfloat16) after 5 steps: max |diff| = {diff:.2e}")
 assert diff < 2e-2, "the Muon port drifted from torch.optim.Muon"
 
+
+
+# A whole model's state dict under torch's names ("model.conv.weight", "model.bn.running_var", ...), evaluated.
+class TorchNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = torch.nn.BatchNorm2d(4)
+        self.fc = torch.nn.Linear(4 * 4 * 4, 3)
+
+    def forward(self, x):
+        return self.fc(torch.nn.functional.max_pool2d(self.bn(self.conv(x)).relu(), 2).flatten(1))
+
+
+model = TorchNet()
+with torch.no_grad():
+    model.bn.running_mean.copy_(torch.randn(4) * 0.1)
+    model.bn.running_var.copy_(torch.rand(4) + 0.5)
+    model.bn.num_batches_tracked.fill_(3)
+model.eval()
+for k, v in model.state_dict().items():
+    put(f"model.{k}", v)
+x_model = torch.randn(2, 1, 8, 8)
+put("model_io.x", x_model)
+with torch.no_grad():
+    put("model_io.y", model(x_model))
+
 save_file(out, sys.argv[1] if len(sys.argv) > 1 else "reference.safetensors", metadata={"generator": "tests/nn/make_reference.py"})
 print(f"{len(out)} tensors")
