@@ -110,3 +110,20 @@ BOOST_AUTO_TEST_CASE(changing_lr_compiles_nothing) {
   train_step();
   BOOST_TEST(loaded() == before);
 }
+
+// half and bfloat16 parameters: the state and the update in the parameter's dtype (Adam's first steps move by ~lr).
+BOOST_AUTO_TEST_CASE(half_and_bfloat16_parameters) {
+  auto w = Tensor<float, 4>::from({1, 2, 3, 4}).cast<half>().contiguous().requires_grad_();
+  auto wb = Tensor<float, 4>::from({1, 2, 3, 4}).cast<bfloat16>().contiguous().requires_grad_();
+  nn::optim::Adam opt({w, wb}, 0.1f);
+  for (int i = 0; i < 2; ++i) {
+    opt.zero_grad();
+    (w.cast<float>().square().sum() + wb.cast<float>().square().sum()).backward();
+    opt.step();
+  }
+  auto h = w.cast<float>().tolist(), b = wb.cast<float>().tolist();
+  for (std::size_t i = 0; i < 4; ++i) {
+    BOOST_TEST(h[i] == i + 0.8f, boost::test_tools::tolerance(2e-3f));
+    BOOST_TEST(b[i] == i + 0.8f, boost::test_tools::tolerance(1e-2f));
+  }
+}
