@@ -48,6 +48,7 @@ class Optimizer {
     for (std::size_t k = 0; k < ups.size(); ++k) {
       const auto shape = ups[k].value->shape;
       auto fresh = rt::make_impl(rt::buffer_uop(bufs[k]), stack_of(contiguous(shape.rank, shape.shape)), ups[k].target->device);
+      const rt::UOpPtr keep = ups[k].target->base;  // rt::assign reads the old node's shape after rebinding a leaf
       rt::assign(ups[k].target, *fresh);  // a parameter stays a requires-grad leaf; a state tensor becomes the buffer
     }
   }
