@@ -7,7 +7,7 @@ Run with a Python that has torch and safetensors (the C++ tests only read the fi
 Layers: for case C, "C.<name>" are the module's state (torch's init at a fixed seed; norm affines randomized so
 they matter), "C.x" the input, "C.w" the loss weights, "C.y" the output and "C.grad.<name>" / "C.grad.x" the
 gradients of loss = sum(y * w). Optimizers: for case O, "O.init.<p>" the starting parameters, "O.x"/"O.t" the data
-and "O.step<k>.<p>" the parameters after k steps of loss = mean((x @ p1 @ p2 + b - t)^2), lr halved before step 3.
+and "O.step<k>.<p>" the parameters after k = 1..5 steps of loss = mean((x @ p1 @ p2 + b - t)^2), lr halved from step 3 on.
 LAMB and LARS are tinygrad's definitions (torch has neither); Muon is torch.optim.Muon's algorithm with its
 Newton-Schulz iteration in float32 (torch runs that in bfloat16).
 """
@@ -150,8 +150,8 @@ def run(name, make, names=("p1", "p2", "b"), lr=0.01):
     for k, v in init.items():
         put(f"{name}.init.{k}", v)
     step = make([p[k] for k in names])
-    for k in range(1, 4):
-        cur = lr * (0.5 if k == 3 else 1.0)
+    for k in range(1, 6):
+        cur = lr * (0.5 if k >= 3 else 1.0)
         for q in p.values():
             q.grad = None
         loss_of(p).backward()
@@ -188,25 +188,52 @@ put("opt.t", t_opt)
 run("sgd", torch_opt(torch.optim.SGD), lr=0.1)
 run("sgd_momentum", torch_opt(torch.optim.SGD, momentum=0.9, weight_decay=0.01), lr=0.1)
 run("sgd_nesterov", torch_opt(torch.optim.SGD, momentum=0.9, nesterov=True), lr=0.1)
-run("adam", torch_opt(torch.optim.Adam), lr=0.01)
-run("adamw", torch_opt(torch.optim.AdamW, weight_decay=0.1), lr=0.01)
-run("lamb", manual(lamb_step, wd=0.01), lr=0.01)
+run("adam", torch_opt(torch.optim.Adam), lr=0.1)
+run("adamw", torch_opt(torch.optim.AdamW, weight_decay=0.1), lr=0.1)
+run("lamb", manual(lamb_step, wd=0.01), lr=0.1)
 run("lars", manual(lars_step), lr=0.1)
 run("muon", manual(muon_step), names=("p1", "p2"), lr=0.02)
 
 # A cross-check of the Muon port against torch.optim.Muon itself (bfloat16 Newton-Schulz: only roughly equal).
 p_ref = {k: v.clone().requires_grad_(k != "b") for k, v in init.items()}
 opt = torch.optim.Muon([p_ref["p1"], p_ref["p2"]], lr=0.02)
-for k in range(1, 4):
+for k in range(1, 6):
     for g in opt.param_groups:
-        g["lr"] = 0.02 * (0.5 if k == 3 else 1.0)
+        g["lr"] = 0.02 * (0.5 if k >= 3 else 1.0)
     for q in p_ref.values():
         q.grad = None
     loss_of(p_ref).backward()
     opt.step()
-diff = max((p_ref[n] - out[f"muon.step3.{n}"]).abs().max().item() for n in ("p1", "p2"))
-print(f"muon: float32 port vs torch.optim.Muon (bfloat16) after 3 steps: max |diff| = {diff:.2e}")
+diff = max((p_ref[n] - out[f"muon.step5.{n}"]).abs().max().item() for n in ("p1", "p2"))
+print(f"muon: float32 port vs torch.optim.Muon (bfloat16) after 5 steps: max |diff| = {diff:.2e}")
 assert diff < 2e-2, "the Muon port drifted from torch.optim.Muon"
+
+
+
+# A whole model's state dict under torch's names ("model.conv.weight", "model.bn.running_var", ...), evaluated.
+class TorchNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = torch.nn.BatchNorm2d(4)
+        self.fc = torch.nn.Linear(4 * 4 * 4, 3)
+
+    def forward(self, x):
+        return self.fc(torch.nn.functional.max_pool2d(self.bn(self.conv(x)).relu(), 2).flatten(1))
+
+
+model = TorchNet()
+with torch.no_grad():
+    model.bn.running_mean.copy_(torch.randn(4) * 0.1)
+    model.bn.running_var.copy_(torch.rand(4) + 0.5)
+    model.bn.num_batches_tracked.fill_(3)
+model.eval()
+for k, v in model.state_dict().items():
+    put(f"model.{k}", v)
+x_model = torch.randn(2, 1, 8, 8)
+put("model_io.x", x_model)
+with torch.no_grad():
+    put("model_io.y", model(x_model))
 
 save_file(out, sys.argv[1] if len(sys.argv) > 1 else "reference.safetensors", metadata={"generator": "tests/nn/make_reference.py"})
 print(f"{len(out)} tensors")

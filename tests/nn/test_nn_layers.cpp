@@ -43,3 +43,23 @@ BOOST_AUTO_TEST_CASE(default_init_bounds) {
   BOOST_TEST(c.weight.requires_grad());
   BOOST_TEST(nn::state::get_parameters(c).size() == 2u);
 }
+
+// A whole torch model's state dict (torch's names, BatchNorm's int64 counter) loads into the same net written
+// with ctgrad's modules, which then computes torch's outputs.
+struct TorchNet {
+  nn::Conv2d<1, 4, 3, 1, 1> conv;
+  nn::BatchNorm<4> bn;
+  nn::Linear<64, 3> fc;
+  template <std::size_t B>
+  auto operator()(const Tensor<float, B, 1, 8, 8>& x) const {
+    return fc(bn(conv(x)).relu().max_pool2d().template flatten<1>());
+  }
+};
+BOOST_HANA_ADAPT_STRUCT(TorchNet, conv, bn, fc);
+
+BOOST_AUTO_TEST_CASE(torch_model_state_dict) {
+  TorchNet net;
+  load(net, "model");
+  expect_close(net(from_torch("model_io.x").as<Tensor<float, 2, 1, 8, 8>>()), "model_io.y", 1e-4, 1e-5);
+  BOOST_TEST(net.bn.num_batches_tracked.item() == 3);
+}

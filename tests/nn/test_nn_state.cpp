@@ -141,10 +141,12 @@ BOOST_AUTO_TEST_CASE(load_state_dict_is_strict) {
   expect_message([&] { nn::state::load_state_dict(net, extra); }, "unexpected key 'head.scale' (float (2)) in the state dict");
   auto misshaped = sd;
   misshaped.at("head.weight") = AnyTensor(Tensor<float, 3, 2>::ones());
-  expect_message([&] { nn::state::load_state_dict(net, misshaped); }, "key 'head.weight' is float (3,2) in the state dict but float (2,3) in the module");
+  expect_message([&] { nn::state::load_state_dict(net, misshaped); },
+                 "key 'head.weight' is float (3,2) in the state dict but float (2,3) in the module");
   auto mistyped = sd;
   mistyped.at("blocks.1.bn.num_batches_tracked") = AnyTensor(Tensor<float>::ones());
-  expect_message([&] { nn::state::load_state_dict(net, mistyped); }, "key 'blocks.1.bn.num_batches_tracked' is float () in the state dict but int64 ()");
+  expect_message([&] { nn::state::load_state_dict(net, mistyped); },
+                 "key 'blocks.1.bn.num_batches_tracked' is float () in the state dict but int64 ()");
   BOOST_TEST(net.head.bias.tolist() == before, boost::test_tools::per_element());  // nothing was changed
 }
 

@@ -39,8 +39,8 @@ class AnyTensor {
 
   template <class TT>
   bool is() const {
-    return impl_ && dtype_ == dtype_of<typename TT::dtype>() && std::equal(shape_.begin(), shape_.end(), TT::shape.begin(), TT::shape.end(),
-                                                                           [](std::int64_t a, std::size_t b) { return a == static_cast<std::int64_t>(b); });
+    auto same = [](std::int64_t a, std::size_t b) { return a == static_cast<std::int64_t>(b); };
+    return impl_ && dtype_ == dtype_of<typename TT::dtype>() && std::equal(shape_.begin(), shape_.end(), TT::shape.begin(), TT::shape.end(), same);
   }
   // The typed handle (sharing this impl); throws naming both dtypes and shapes when they differ.
   template <class TT>

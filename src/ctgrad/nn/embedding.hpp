@@ -14,8 +14,9 @@ struct Embedding {
   auto operator()(const I& idx) const {
     constexpr bool ok = std::is_integral_v<typename I::dtype> && !std::is_same_v<typename I::dtype, bool> && I::ndim + 1 <= kMaxRank;
     CTGRAD_STATIC_CHECK(ok, "ctgrad::nn::Embedding: the input must be an integer tensor of rank < 8",
-                        ::ctgrad::detail::Message{} << "ctgrad::nn::Embedding<" << Vocab << "," << D << ">: input " << rt::name(dtype_of<typename I::dtype>())
-                                                    << " " << I::shape << " does not fit weight " << Weight::shape << " (need integer indices)");
+                        ::ctgrad::detail::Message{} << "ctgrad::nn::Embedding<" << Vocab << "," << D << ">: input "
+                                                    << rt::name(dtype_of<typename I::dtype>()) << " " << I::shape << " does not fit weight "
+                                                    << Weight::shape << " (need integer indices)");
     if constexpr (ok) return weight[idx];
   }
 };

@@ -43,8 +43,8 @@ struct LSTMCell {
   auto operator()(const X& x) const {
     constexpr bool ok = X::ndim == 2;
     CTGRAD_STATIC_CHECK(ok, "ctgrad::nn::LSTMCell: the input must be (B,In)",
-                        ::ctgrad::detail::Message{} << "ctgrad::nn::LSTMCell<" << In << "," << H << ">: input " << X::shape << " does not fit weight_ih "
-                                                    << Tensor<float, 4 * H, In>::shape << " (need (B," << In << "))");
+                        ::ctgrad::detail::Message{} << "ctgrad::nn::LSTMCell<" << In << "," << H << ">: input " << X::shape
+                                                    << " does not fit weight_ih " << Tensor<float, 4 * H, In>::shape << " (need (B," << In << "))");
     if constexpr (ok) {
       using S = Tensor<float, X::shape[0], H>;
       return (*this)(x, S::zeros().to(x.device()), S::zeros().to(x.device()));

@@ -21,6 +21,16 @@ std::vector<AnyTensor> get_parameters(const M& module) {
   return out;
 }
 
+// The tensors that do not require grad (running statistics, counters): what Optimizer::step(buffers) realizes.
+template <Module M>
+std::vector<AnyTensor> get_buffers(const M& module) {
+  std::vector<AnyTensor> out;
+  for_each_tensor(module, [&](const std::string&, const auto& t) {
+    if (!t.requires_grad()) out.emplace_back(t);
+  });
+  return out;
+}
+
 // Every tensor of the module by name, buffers included; the values are the module's own (shared handles).
 template <Module M>
 StateDict get_state_dict(const M& module) {
@@ -48,6 +58,9 @@ void load_state_dict(M& module, const StateDict& sd) {
   for (const auto& [name, v] : sd)
     if (!seen.contains(name)) throw Error("ctgrad::nn::load_state_dict: unexpected key '" + name + "' (" + v.describe() + ") in the state dict");
   for (auto& [impl, v] : moves) {
+    // rt::assign reads the old node's shape after rebinding the leaf (a reference to freed memory when nothing else
+    // holds that node): keep it alive until assign returns.
+    const rt::UOpPtr keep = impl->base;
     if (v->device() != impl->device) {  // a loaded file's tensors live on the default device: copy them over
       auto moved = AnyTensor::from_raw(v->to_raw(), impl->device);
       rt::assign(impl, *moved.impl());

@@ -27,8 +27,10 @@ class Optimizer {
   void zero_grad() {
     for (auto& p : params) p.impl()->grad.reset();
   }
-  // One update of every parameter that has a gradient (one without is left alone, as torch does).
-  void step() {
+  // One update of every parameter that has a gradient (one without is left alone, as torch does). `buffers`
+  // (BatchNorm's running statistics: nn::state::get_buffers) are realized in the same schedule, so their lazy
+  // updates neither pile up across steps nor cost kernels of their own.
+  void step(const std::vector<AnyTensor>& buffers = {}) {
     NoGrad no_grad;
     ++steps_;
     std::vector<Update> ups;
@@ -38,12 +40,15 @@ class Optimizer {
       Slot s{i, rt::detach_uop(impl->node()), rt::detach_uop(impl->grad->node()), impl->device};
       update(s, ups);
     }
+    for (const auto& b : buffers)
+      if (b.impl()->base->op != rt::Ops::Buffer) ups.push_back({b.impl(), rt::detach_uop(b.impl()->node())});
     std::vector<std::pair<rt::UOpPtr, std::string>> nodes;
     for (auto& u : ups) nodes.emplace_back(u.value, u.target->device);
     auto bufs = rt::realize_all(nodes);
     for (std::size_t k = 0; k < ups.size(); ++k) {
       const auto shape = ups[k].value->shape;
       auto fresh = rt::make_impl(rt::buffer_uop(bufs[k]), stack_of(contiguous(shape.rank, shape.shape)), ups[k].target->device);
+      const rt::UOpPtr keep = ups[k].target->base;  // rt::assign reads the old node's shape after rebinding a leaf
       rt::assign(ups[k].target, *fresh);  // a parameter stays a requires-grad leaf; a state tensor becomes the buffer
     }
   }
