@@ -6,7 +6,7 @@
 #   test   the whole test suite, plus the core suites under AddressSanitizer + UndefinedBehaviorSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
-job=${1:-train}
+job=${1:-tour}
 configure() {  # configure() <dir> [meson options...]: sets up once, reconfigures later
   local dir=$1; shift
   if [ -f "$dir/build.ninja" ]; then
