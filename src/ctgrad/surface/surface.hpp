@@ -13,6 +13,7 @@
 #include "ctgrad/surface/mode.hpp"
 #include "ctgrad/surface/movement.hpp"
 #include "ctgrad/surface/nn.hpp"
+#include "ctgrad/surface/pad.hpp"
 #include "ctgrad/surface/pool.hpp"
 #include "ctgrad/surface/reduce.hpp"
 #include "ctgrad/surface/sort.hpp"
