@@ -1,6 +1,6 @@
 // Op surface, movement group, against the float64 reference (each op written as a map from output coordinates to
 // input coordinates): flatten<Start, End>, unflatten, T, cat, stack, split, chunk, repeat, repeat_interleave, roll,
-// pad_to, shrink_to, slice with steps, select, diag, diagonal, meshgrid, unfold, interpolate; on inputs and on lazy compute,
+// pad with a value and the reflect/replicate/circular modes, pad_to, shrink_to, slice with steps, select, diag, diagonal, meshgrid, unfold, interpolate; on inputs and on lazy compute,
 // float and int32, fixed seeds, every device.
 #define BOOST_TEST_MODULE surface_movement
 #include <boost/test/unit_test.hpp>
@@ -142,6 +142,42 @@ ref::Array resize_ref(const ref::Array& a, std::size_t axis, std::size_t n, ctgr
   return out;
 }
 
+// numpy.pad's modes by index: out coordinate c on an axis of n with `before` pads reads input index src(c - before).
+ref::Array pad_ref(const ref::Array& a, const Shape& pairs, ctgrad::PadMode mode, double value) {
+  Shape s = a.shape;
+  for (std::size_t d = 0; d < s.size(); ++d) s[d] += pairs[2 * d] + pairs[2 * d + 1];
+  return remap(a, s, [&](const Shape& c) -> std::optional<Shape> {
+    Shape in(c.size());
+    for (std::size_t d = 0; d < c.size(); ++d) {
+      const long n = static_cast<long>(a.shape[d]), i = static_cast<long>(c[d]) - static_cast<long>(pairs[2 * d]);
+      long k = i;
+      if (i < 0 || i >= n) {
+        switch (mode) {
+          case ctgrad::PadMode::Constant: return std::nullopt;
+          case ctgrad::PadMode::Reflect: k = i < 0 ? -i : 2 * (n - 1) - i; break;
+          case ctgrad::PadMode::Replicate: k = i < 0 ? 0 : n - 1; break;
+          case ctgrad::PadMode::Circular: k = (i % n + n) % n; break;
+        }
+      }
+      in[d] = static_cast<std::size_t>(k);
+    }
+    return in;
+  }, value);
+}
+
+template <class T>
+void pad_modes(const std::string& dev, std::uint64_t seed) {
+  using ctgrad::PadMode;
+  std::mt19937_64 rng(seed);
+  auto [x, rx] = ref::random_input<Tensor<T, 3, 4, 5>>(rng, dev, -9, 9);
+  expect_basic(ctgrad::pad<1, 0, 0, 2, 3, 1>(x, 7), pad_ref(rx, {1, 0, 0, 2, 3, 1}, PadMode::Constant, 7), "pad(x, 7)");
+  expect_basic(ctgrad::pad<PadMode::Reflect, 2, 1, 0, 3, 4, 1>(x), pad_ref(rx, {2, 1, 0, 3, 4, 1}, PadMode::Reflect, 0), "pad reflect");
+  expect_basic(ctgrad::pad<PadMode::Replicate, 0, 2, 3, 0, 1, 1>(x * 2) / 2, pad_ref(rx, {0, 2, 3, 0, 1, 1}, PadMode::Replicate, 0),
+               "pad replicate of a computation");
+  expect_basic(ctgrad::pad<PadMode::Circular, 3, 0, 1, 4, 0, 5>(x), pad_ref(rx, {3, 0, 1, 4, 0, 5}, PadMode::Circular, 0), "pad circular");
+  expect_basic(ctgrad::pad<PadMode::Constant, 1, 1, 0, 0, 0, 0>(x), pad_ref(rx, {1, 1, 0, 0, 0, 0}, PadMode::Constant, 0), "pad constant mode");
+}
+
 void resampling(const std::string& dev, std::uint64_t seed) {
   using ctgrad::Interpolation;
   std::mt19937_64 rng(seed);
@@ -158,6 +194,7 @@ template <class T>
 void all(const std::string& dev, std::uint64_t seed) {
   reshapes_and_joins<T>(dev, seed);
   tiles_and_slices<T>(dev, seed);
+  pad_modes<T>(dev, seed);
 }
 
 }  // namespace

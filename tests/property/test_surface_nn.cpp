@@ -83,6 +83,15 @@ void losses(const std::string& dev, std::uint64_t seed) {
   expect_transcendental(x.log_softmax().nll_loss(y), nll(ry, -100, 0), "nll_loss");
   expect_transcendental(x.log_softmax().nll_loss(yi, -1), nll(ryi, -1, 0), "nll_loss ignore_index -1");
   expect_transcendental(x.log_softmax().template nll_loss<Reduction::None>(yi, -1), nll(ryi, -1, 2), "nll_loss none");
+  auto [cw, rcw] = ref::random_input<Tensor<T, C>>(rng, dev, 0.5, 2);
+  double wsum = 0, wnll = 0;
+  for (std::size_t b = 0; b < B; ++b) {
+    if (ryi.v[b] == -1) continue;
+    const double wb = rcw.v[static_cast<std::size_t>(ryi.v[b])];
+    wsum += wb, wnll -= wb * lp.v[b * C + static_cast<std::size_t>(ryi.v[b])];
+  }
+  expect_transcendental(x.log_softmax().nll_loss(yi, cw, -1), scalar(wnll / wsum), "nll_loss with class weights (mean divides by their sum)");
+  expect_transcendental(x.log_softmax().template nll_loss<Reduction::Sum>(yi, cw, -1), scalar(wnll), "nll_loss with class weights, sum");
   // binary cross-entropy
   auto [p, rp] = ref::random_input<Tensor<T, B, C>>(rng, dev, 0.02, 0.98);
   auto [t, rt] = ref::random_input<Tensor<T, B, C>>(rng, dev, 0, 1, 1);

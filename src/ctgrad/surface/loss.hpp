@@ -74,22 +74,42 @@ auto cross_entropy(const X& logits, const Y& target, double label_smoothing = 0.
   }
 }
 
-// (B, C) log-probabilities against integer classes (B): -x[b, y[b]] (weighted, skipping ignore_index).
+namespace surface {
+template <Reduction R, class X, class Y, class W>
+auto nll_impl(const X& log_probs, const Y& target, const W* class_weight, long ignore_index) {
+  constexpr std::size_t C = X::shape[1];
+  auto f = as_float(log_probs);
+  using F = typename decltype(f)::dtype;
+  auto hot = one_hot_mask<C>(target).template cast<F>();  // (B, C)
+  auto kept = (target != static_cast<typename Y::dtype>(ignore_index)).template cast<F>();
+  auto weight = [&] {
+    if constexpr (std::is_same_v<W, void>) return kept;
+    else return (hot * class_weight->template cast<F>()).template sum<1>() * kept;  // weight[y[b]]
+  }();
+  auto nll = -(f * hot).template sum<1>() * weight;
+  if constexpr (R == Reduction::Mean) return nll.sum() / weight.sum();
+  else return reduced<R>(nll);
+}
+template <class X, class Y>
+constexpr bool nll_ok = X::ndim == 2 && Y::ndim == 1 && X::shape[0] == Y::shape[0] && integer_index<Y>;
+}  // namespace surface
+
+// (B, C) log-probabilities against integer classes (B): -x[b, y[b]], skipping ignore_index; with a (C) class weight
+// each term is scaled by weight[y[b]] and the mean divides by the weights' sum (torch and tinygrad).
 template <Reduction R = Reduction::Mean, TensorLike X, TensorLike Y>
 auto nll_loss(const X& log_probs, const Y& target, long ignore_index = -100) {
-  constexpr bool ok = X::ndim == 2 && Y::ndim == 1 && X::shape[0] == Y::shape[X::ndim == 2 && Y::ndim == 1 ? 0 : 0] && surface::integer_index<Y>;
-  CTGRAD_STATIC_CHECK(ok, "ctgrad::nll_loss: needs (B, C) log-probabilities and integer classes (B)",
+  CTGRAD_STATIC_CHECK((surface::nll_ok<X, Y>), "ctgrad::nll_loss: needs (B, C) log-probabilities and integer classes (B)",
                       detail::Message{} << "ctgrad::nll_loss: log-probabilities " << X::shape << " and target " << Y::shape
                                         << " (needs (B,C) and integer (B))");
-  if constexpr (ok) {
-    constexpr std::size_t C = X::shape[1];
-    auto f = surface::as_float(log_probs);
-    using F = typename decltype(f)::dtype;
-    auto weight = (target != static_cast<typename Y::dtype>(ignore_index)).template cast<F>();
-    auto nll = -(f * surface::one_hot_mask<C>(target).template cast<F>()).template sum<1>() * weight;
-    if constexpr (R == Reduction::Mean) return nll.sum() / weight.sum();
-    else return surface::reduced<R>(nll);
-  }
+  if constexpr (surface::nll_ok<X, Y>) return surface::nll_impl<R, X, Y, void>(log_probs, target, nullptr, ignore_index);
+}
+template <Reduction R = Reduction::Mean, TensorLike X, TensorLike Y, TensorLike W>
+auto nll_loss(const X& log_probs, const Y& target, const W& weight, long ignore_index = -100) {
+  constexpr bool ok = surface::nll_ok<X, Y> && W::ndim == 1 && W::shape[0] == X::shape[X::ndim == 2 ? 1 : 0];
+  CTGRAD_STATIC_CHECK(ok, "ctgrad::nll_loss: needs (B, C) log-probabilities, integer classes (B) and a (C) weight",
+                      detail::Message{} << "ctgrad::nll_loss: log-probabilities " << X::shape << ", target " << Y::shape << " and weight " << W::shape
+                                        << " (needs (B,C), integer (B) and (C))");
+  if constexpr (ok) return surface::nll_impl<R, X, Y, W>(log_probs, target, &weight, ignore_index);
 }
 
 // Probabilities p against targets y of the same shape: -(y log p + (1 - y) log(1 - p)).

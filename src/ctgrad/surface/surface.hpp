@@ -13,6 +13,7 @@
 #include "ctgrad/surface/mode.hpp"
 #include "ctgrad/surface/movement.hpp"
 #include "ctgrad/surface/nn.hpp"
+#include "ctgrad/surface/pad.hpp"
 #include "ctgrad/surface/pool.hpp"
 #include "ctgrad/surface/reduce.hpp"
 #include "ctgrad/surface/sort.hpp"
@@ -231,6 +232,9 @@ class TensorSurface {
   }
   template <Reduction R = Reduction::Mean, class Y> auto nll_loss(const Y& target, long ignore_index = -100) const {
     return ctgrad::nll_loss<R>(self(), target, ignore_index);
+  }
+  template <Reduction R = Reduction::Mean, class Y, TensorLike W> auto nll_loss(const Y& target, const W& weight, long ignore_index = -100) const {
+    return ctgrad::nll_loss<R>(self(), target, weight, ignore_index);
   }
   template <Reduction R = Reduction::Mean, class Y> auto binary_crossentropy(const Y& y) const { return ctgrad::binary_crossentropy<R>(self(), y); }
   template <Reduction R = Reduction::Mean, class Y> auto binary_crossentropy_logits(const Y& y, double pos_weight = 1.0) const {
