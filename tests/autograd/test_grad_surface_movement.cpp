@@ -127,15 +127,25 @@ void indexing(const std::string& dev, std::uint64_t seed) {
   // scatter<0>: out[idx[q], q1] = the sum of src[q] over the q that land there; x elsewhere
   auto s = r::random_input<Tensor<T, 2, 3>>(rng, dev, -2, 2);
   auto si = r::random_input<Tensor<std::int32_t, 2, 3>>(rng, dev, 0, 4);
-  auto scatter_ref = [&](const r::Array& a, const r::Array& src, int mode) {  // 0 scatter, 1 sum + self, 2 mean + self
+  // 0 scatter, then with self: 1 sum, 2 mean, 3 prod, 4 amax, 5 amin
+  auto scatter_ref = [&](const r::Array& a, const r::Array& src, int mode) {
     r::Array out = a, count{a.shape, std::vector<double>(a.v.size())}, total = count;
     for (std::size_t q = 0; q < 6; ++q) {
       const std::size_t at = static_cast<std::size_t>(si.r.v[q]) * 3 + q % 3;
-      total.v[at] += src.v[q], count.v[at] += 1;
+      const double e = src.v[q];
+      if (mode == 0 || count.v[at] == 0) total.v[at] = mode == 0 ? total.v[at] + e : e;
+      else total.v[at] = mode == 3 ? total.v[at] * e : mode == 4 ? std::max(total.v[at], e) : mode == 5 ? std::min(total.v[at], e) : total.v[at] + e;
+      count.v[at] += 1;
     }
     for (std::size_t k = 0; k < out.v.size(); ++k) {
       if (count.v[k] == 0) continue;
-      out.v[k] = mode == 0 ? total.v[k] : mode == 1 ? a.v[k] + total.v[k] : (a.v[k] + total.v[k]) / (count.v[k] + 1);
+      const double t = total.v[k], x0 = a.v[k];
+      out.v[k] = mode == 0   ? t
+                 : mode == 1 ? x0 + t
+                 : mode == 2 ? (x0 + t) / (count.v[k] + 1)
+                 : mode == 3 ? x0 * t
+                 : mode == 4 ? std::max(x0, t)
+                             : std::min(x0, t);
     }
     return out;
   };
@@ -145,6 +155,13 @@ void indexing(const std::string& dev, std::uint64_t seed) {
         [&](auto a, auto b) { return scatter_ref(a, b, 1); }, x, s);
   check("scatter_reduce<0>(Mean)", rng, [&](auto a, auto b) { return a.template scatter_reduce<0>(si.t, b, ctgrad::ScatterReduce::Mean); },
         [&](auto a, auto b) { return scatter_ref(a, b, 2); }, x, s);
+  check("scatter_reduce<0>(Prod)", rng, [&](auto a, auto b) { return a.template scatter_reduce<0>(si.t, b, ctgrad::ScatterReduce::Prod); },
+        [&](auto a, auto b) { return scatter_ref(a, b, 3); }, x, s);
+  // amax / amin: continuous values, so no ties between self and the sources
+  check("scatter_reduce<0>(Amax)", rng, [&](auto a, auto b) { return a.template scatter_reduce<0>(si.t, b, ctgrad::ScatterReduce::Amax); },
+        [&](auto a, auto b) { return scatter_ref(a, b, 4); }, x, s);
+  check("scatter_reduce<0>(Amin)", rng, [&](auto a, auto b) { return a.template scatter_reduce<0>(si.t, b, ctgrad::ScatterReduce::Amin); },
+        [&](auto a, auto b) { return scatter_ref(a, b, 5); }, x, s);
   auto coin = r::random_input<Tensor<T, 5, 3>>(rng, dev, -1, 1);
   auto mask = coin.t > T(0);
   check("masked_fill(mask, 0.5)", rng, [&](auto a) { return a.masked_fill(mask, 0.5); },
