@@ -108,6 +108,8 @@ void activations(const std::string& dev, std::uint64_t seed) {
   check("quick_gelu", rng, [](auto x) { return x.quick_gelu(); }, m([](double v) { return v * sig(1.702 * v); }), a);
   check("softplus", rng, [](auto x) { return x.softplus(); }, m([](double v) { return softplus(v); }), a);
   check("softplus(beta 2)", rng, [](auto x) { return x.softplus(2.0); }, m([](double v) { return softplus(v, 2); }), a);
+  check("softplus(a * 30) (large |z|: no overflow, no cancellation)", rng, [](auto x) { return (x * T(30)).softplus(); },
+        m([](double v) { return std::max(30 * v, 0.0) + std::log1p(std::exp(-std::abs(30 * v))); }), a);
   check("logsigmoid", rng, [](auto x) { return x.logsigmoid(); }, m([](double v) { return std::log(sig(v)); }), a);
   check("mish", rng, [](auto x) { return x.mish(); }, m([](double v) { return v * std::tanh(softplus(v)); }), a);
   check("softsign", rng, [](auto x) { return x.softsign(); }, m([](double v) { return v / (1 + std::abs(v)); }), a);

@@ -41,6 +41,16 @@ void functionals(const std::string& dev, std::uint64_t seed) {
   check("layernorm()", rng, [](auto a) { return a.layernorm(); }, [](auto a) { return r::along(a, 2, norm1); }, x);
   check("layernorm<1, 2>()", rng, [](auto a) { return a.template layernorm<1, 2>(); },
         [](auto a) { return r::reshape(r::along(r::reshape(a, {3, 20}), 1, norm1), {3, 4, 5}); }, x);
+  check("layernorm<0>(eps 0.1)", rng, [](auto a) { return a.template layernorm<0>(0.1); },
+        [](auto a) { return r::along(a, 0, [](const std::vector<double>& v) {
+            double mu = 0, s = 0;
+            for (auto e : v) mu += e / 3;
+            for (auto e : v) s += (e - mu) * (e - mu) / 3;
+            std::vector<double> out;
+            for (auto e : v) out.push_back((e - mu) / std::sqrt(s + 0.1));
+            return out;
+          }); },
+        x);
   auto xb = r::random_input<Tensor<T, 4, 3, 2, 2>>(rng, dev, -2, 2);
   auto w = r::random_input<Tensor<T, 3>>(rng, dev, 0.5, 2);
   auto b = r::random_input<Tensor<T, 3>>(rng, dev, -1, 1);
@@ -50,6 +60,13 @@ void functionals(const std::string& dev, std::uint64_t seed) {
         mu, inv);
   check("batchnorm(mean, invstd)", rng, [](auto a, auto m, auto i) { return a.batchnorm(m, i); },
         [](auto a, auto m, auto i) { return bn_ref(a, r::map(m, [](double) { return 1.0; }), r::map(m, [](double) { return 0.0; }), m, i); }, xb, mu, inv);
+  check("batchnorm<2>(mean, invstd) (channels on axis 2)", rng, [](auto a, auto m, auto i) { return a.template batchnorm<2>(m, i); },
+        [](auto a, auto m, auto i) {
+          auto pm = r::permute(a, {0, 2, 1, 3});  // axis 2 to axis 1, where bn_ref looks
+          auto one = r::map(m, [](double) { return 1.0; }), zero = r::map(m, [](double) { return 0.0; });
+          return r::permute(bn_ref(pm, one, zero, m, i), {0, 2, 1, 3});
+        },
+        r::random_input<Tensor<T, 2, 2, 3, 2>>(rng, dev, -2, 2), mu, inv);
   // training: the statistics are the batch's own (biased variance), so the gradient flows through them too
   check("batchnorm with batch statistics", rng,
         [](auto a, auto g, auto c) {
@@ -164,6 +181,14 @@ void pools(const std::string& dev, std::uint64_t seed) {
         pool(false, 3, 3, {.sh = 2, .sw = 2, .ph = 1, .pw = 1}, false), x);
 }
 
+// Tied maxima in a window share its gradient equally (tinygrad's rule for max; PyTorch gives it all to one).
+void pool_ties(const std::string& dev, std::uint64_t) {
+  auto x = Tensor<float, 1, 1, 2, 4>::from({1, 1, 0, 2, 1, 1, 2, 2}).to(dev).requires_grad_();
+  x.max_pool2d().sum().backward();
+  r::expect_values({1, 1, 2, 4}, gradcheck::doubles(x.grad().tolist()), {{1, 1, 2, 4}, {0.25, 0.25, 0, 1. / 3, 0.25, 0.25, 1. / 3, 1. / 3}}, {1e-6, 1e-7},
+                   "max_pool2d ties");
+}
+
 // dropout in training mode: the gradient is the mask scaled by 1 / (1 - p), i.e. y / x where y kept x.
 void dropout(const std::string& dev, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -190,4 +215,5 @@ BOOST_AUTO_TEST_CASE(conv_float, CTGRAD_ON_DEVICES) { r::on_seeds_and_devices(co
 BOOST_AUTO_TEST_CASE(conv_double, CTGRAD_ON_DEVICES) { r::on_seeds_and_devices(convs<double>); }
 BOOST_AUTO_TEST_CASE(pool_float, CTGRAD_ON_DEVICES) { r::on_seeds_and_devices(pools<float>); }
 BOOST_AUTO_TEST_CASE(pool_double, CTGRAD_ON_DEVICES) { r::on_seeds_and_devices(pools<double>); }
+BOOST_AUTO_TEST_CASE(max_pool_ties, CTGRAD_ON_DEVICES) { ctgrad_test::on_each_device([](const std::string& dev) { pool_ties(dev, 0); }); }
 BOOST_AUTO_TEST_CASE(dropout_mask, CTGRAD_ON_DEVICES) { r::on_seeds_and_devices(dropout); }

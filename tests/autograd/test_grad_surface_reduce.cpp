@@ -69,6 +69,8 @@ void softmaxes(const std::string& dev, std::uint64_t seed) {
   // the large-logit case: softmax of a * 20 saturates, the gradient must stay finite and right
   check("softmax(a * 20)", rng, [](auto x) { return (x * T(20)).softmax(); },
         [](auto x) { return r::along(r::map(x, [](double v) { return 20 * v; }), 2, r::softmax1); }, a);
+  check("log_softmax<0>(a * 20)", rng, [](auto x) { return (x * T(20)).template log_softmax<0>(); },
+        [](auto x) { return r::along(r::map(x, [](double v) { return 20 * v; }), 0, r::log_softmax1); }, a);
 }
 
 template <class T>
