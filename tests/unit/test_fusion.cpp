@@ -228,3 +228,21 @@ BOOST_AUTO_TEST_CASE(softmax_kernel_counts, CTGRAD_ON_DEVICES) {
     BOOST_TEST(std::abs(total - 4.0) < 1e-5, "each softmax row sums to 1");
   });
 }
+
+// Operations on constants fold to one constant at graph level; each bitwise and integer op folds to the value the
+// kernel would compute (xor once folded to zero: the folder did not know it).
+BOOST_AUTO_TEST_CASE(constant_folding_matches_the_kernels, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    using I = Tensor<int32_t, 3>;
+    auto a = I::full(7).to(dev), b = I::full(-1).to(dev), c = I::full(12).to(dev);
+    auto check = [](const I& t, int32_t want, const char* what) {
+      for (int32_t v : t.tolist()) BOOST_TEST(v == want, what << ": " << v << " != " << want);
+    };
+    check(a ^ b, 7 ^ -1, "7 ^ -1");
+    check(a ^ c, 7 ^ 12, "7 ^ 12");
+    check(a & c, 7 & 12, "7 & 12");
+    check(a | c, 7 | 12, "7 | 12");
+    check(c / a, 12 / 7, "12 / 7");
+    check((a ^ b) ^ b, 7, "(7 ^ -1) ^ -1");
+  });
+}

@@ -71,6 +71,7 @@ inline double fold_alu(Ops op, DType dt, double a, double b, double c) {
     case Ops::CmpEq: return a == b;
     case Ops::And: return dt == DType::Bool ? (a != 0 && b != 0) : static_cast<double>(ia & ib);
     case Ops::Or: return dt == DType::Bool ? (a != 0 || b != 0) : static_cast<double>(ia | ib);
+    case Ops::Xor: return dt == DType::Bool ? ((a != 0) != (b != 0)) : static_cast<double>(ia ^ ib);
     case Ops::Where: return a != 0 ? b : c;
     default: return std::nan("");
   }
@@ -78,7 +79,9 @@ inline double fold_alu(Ops op, DType dt, double a, double b, double c) {
 
 // Exact only where the operands are integers well inside double precision, or the op is exact in every dtype.
 inline bool foldable(const UOp& n) {
-  if (!is_alu(n.op) || n.op == Ops::Cast) return false;
+  static constexpr Ops known[] = {Ops::Neg, Ops::Add, Ops::Sub,   Ops::Mul,   Ops::IDiv,  Ops::Mod,   Ops::Max, Ops::CmpLt,
+                                  Ops::CmpNe, Ops::CmpEq, Ops::And, Ops::Or, Ops::Xor, Ops::Where};  // what fold_alu computes
+  if (std::find(std::begin(known), std::end(known), n.op) == std::end(known)) return false;
   for (auto& s : n.src)
     if (s->op != Ops::Const) return false;
   if (n.op == Ops::Where) return true;
