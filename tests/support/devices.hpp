@@ -12,11 +12,23 @@
 
 namespace ctgrad_test {
 
+// CTGRAD_TEST_DEVICES=C,LLVM limits a run to those devices (the NOOPT=1 twins use it: only the C and LLVM renderers
+// consume optimizer actions, so elsewhere the twin would run the same kernels again).
+inline bool selected(const std::string& name) {
+  const std::string only = ctgrad::rt::getenv_or("CTGRAD_TEST_DEVICES", "");
+  if (only.empty()) return true;
+  return ("," + only + ",").find("," + name + ",") != std::string::npos;
+}
+
 // The devices that open here, in registration order; the reason for each one that does not is logged once.
 inline const std::vector<std::string>& usable_devices() {
   static const std::vector<std::string> usable = [] {
     std::vector<std::string> out;
     for (const auto& name : ctgrad::rt::device_names()) {
+      if (!selected(name)) {
+        std::clog << "skipping device " << name << ": not in CTGRAD_TEST_DEVICES\n";
+        continue;
+      }
       try {
         ctgrad::rt::device(name);
         out.push_back(name);
