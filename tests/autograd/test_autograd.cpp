@@ -151,4 +151,28 @@ BOOST_AUTO_TEST_CASE(training_step_kernels) {
   BOOST_TEST(ctgrad::rt::counters().kernels_run == again, "realized tensors are not computed twice");
 }
 
+// An Adjoint node is its value in the forward pass and takes its inputs' gradients from its own function (conv2d
+// uses one). The rule here is deliberately not the value's derivative, so the test sees which one backward() ran.
+BOOST_AUTO_TEST_CASE(adjoint_node_supplies_the_gradients) {
+  namespace rt = ctgrad::rt;
+  auto x = Tensor<float, 4>::from({1.0f, 2.0f, 3.0f, 4.0f}).requires_grad_();
+  auto rule = std::make_shared<const rt::AdjointFn>(rt::AdjointFn{"times five", [](const rt::UOpPtr& ctx) {
+    return std::vector<rt::UOpPtr>{rt::grad_ops::operator*(ctx, 5.0)};
+  }});
+  auto y = Tensor<float, 4>::from_uop(rt::adjoint_uop((x.detach() * 3.0f).to_uop(), {x.to_uop()}, rule), x.device());
+  BOOST_TEST((y.to_uop()->op == rt::Ops::Adjoint));
+  BOOST_TEST(values(y) == (std::vector<double>{3, 6, 9, 12}), boost::test_tools::per_element());
+  (y * y).sum().backward();
+  BOOST_TEST(values(x.grad()) == (std::vector<double>{30, 60, 90, 120}), boost::test_tools::per_element());  // 5 * 2y
+  {
+    ctgrad::NoGrad guard;
+    BOOST_TEST((rt::adjoint_uop((x.detach() * 3.0f).to_uop(), {x.to_uop()}, rule)->op != rt::Ops::Adjoint), "no gradient graph in NoGrad");
+  }
+  auto wrong = std::make_shared<const rt::AdjointFn>(rt::AdjointFn{"no gradients", [](const rt::UOpPtr&) { return std::vector<rt::UOpPtr>{}; }});
+  auto z = Tensor<float, 4>::from_uop(rt::adjoint_uop(x.detach().to_uop(), {x.to_uop()}, wrong), x.device());
+  BOOST_CHECK_EXCEPTION(z.sum().backward(), ctgrad::Error, [](const ctgrad::Error& e) {
+    return std::string(e.what()).find("adjoint of no gradients gave 0 gradients for 1 inputs") != std::string::npos;
+  });
+}
+
 }  // namespace

@@ -23,6 +23,19 @@ inline UOpPtr leaf_uop(const std::shared_ptr<Buffer>& b, const NodeShape& shape)
 
 inline UOpPtr detach_uop(const UOpPtr& x) { return x->needs_grad ? make_uop(Ops::Detach, x->dtype, {x}, {}, x->shape) : x; }
 
+// `value` (computed from detached inputs) with the gradients of `inputs` given by `adjoint` (uop.hpp's AdjointFn).
+// Without a gradient path through any input it is the value itself.
+inline UOpPtr adjoint_uop(const UOpPtr& value, const std::vector<UOpPtr>& inputs, std::shared_ptr<const AdjointFn> adjoint) {
+  bool any = false;
+  for (auto& in : inputs) any = any || in->needs_grad;
+  if (!any || !grad_enabled()) return value;
+  std::vector<UOpPtr> src{value};
+  src.insert(src.end(), inputs.begin(), inputs.end());
+  UArg a;
+  a.adjoint = std::move(adjoint);
+  return make_uop(Ops::Adjoint, value->dtype, std::move(src), a, value->shape);
+}
+
 // What ops wrap their results in: inside NoGrad the result is cut from the gradient graph.
 inline UOpPtr recorded(UOpPtr node) { return grad_enabled() ? node : detach_uop(node); }
 

@@ -168,10 +168,22 @@ inline GradMatcher alu_gradients() {
   };
 }
 
+// An Adjoint node carries its own rule: nothing for its value (computed from detached inputs), the function's for the rest.
+inline GradMatcher adjoint_gradients() {
+  return {{Pat{{Ops::Adjoint}, {}, -1, false, {}}, [](const UOpPtr& ctx, const UOpPtr& n) {
+             std::vector<UOpPtr> g{nullptr};
+             for (auto& s : n->arg.adjoint->gradients(ctx)) g.push_back(s);
+             if (g.size() != n->src.size())
+               throw Error("ctgrad::backward: the adjoint of " + n->arg.adjoint->name + " gave " + std::to_string(g.size() - 1) + " gradients for " +
+                           std::to_string(n->src.size() - 1) + " inputs");
+             return g;
+           }}};
+}
+
 }  // namespace detail
 
 inline const GradMatcher& gradient_rules() {
-  static const GradMatcher rules = detail::alu_gradients() + detail::reduce_gradients() + detail::movement_gradients();
+  static const GradMatcher rules = detail::alu_gradients() + detail::reduce_gradients() + detail::movement_gradients() + detail::adjoint_gradients();
   return rules;
 }
 

@@ -126,6 +126,7 @@ class KernelLowering {
       reduce_ = n->src[0];
       return;
     }
+    if (n->op == Ops::Adjoint) find_reduce(n->src[0]);
     if (is_alu(n->op) || n->op == Ops::Detach)
       for (auto& s : n->src) find_reduce(s);
   }
@@ -151,7 +152,9 @@ class KernelLowering {
     if (n->realized || n->op == Ops::Buffer) return realized_view(n, v);
     switch (n->op) {
       case Ops::Const: return v ? view_uop(n, *v) : n;
-      case Ops::Detach: return normalize(n->src[0], v);  // stops gradients only
+      case Ops::Detach:   // stops gradients only
+      case Ops::Adjoint:  // its inputs are there for the gradient
+        return normalize(n->src[0], v);
       case Ops::View: {
         if (!v) return normalize(n->src[0], *n->arg.view);
         if (auto c = compose(*n->arg.view, *v)) return normalize(n->src[0], *c);

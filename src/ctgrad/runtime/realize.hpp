@@ -73,7 +73,9 @@ inline GraphKey graph_key(const UOpPtr& root) {
     if (auto it = memo.find(n); it != memo.end()) return it->second;
     std::uint64_t h;
     const auto& buf = n->op == Ops::Buffer ? n->buffer : n->realized;
-    if (buf) {
+    if (n->op == Ops::Adjoint && !buf) {
+      h = self(self, n->src[0].get());  // its value; the gradient function's identity must not defeat the cache
+    } else if (buf) {
       auto [it, fresh] = ordinal.emplace(buf.get(), key.inputs.size());
       if (fresh) key.inputs.push_back(buf);
       h = hash_mix(hash_mix(0xb0ffe7ull, static_cast<std::size_t>(buf->dtype) << 48 ^ static_cast<std::size_t>(buf->numel)), it->second);
@@ -108,7 +110,7 @@ inline std::mutex& schedule_mutex() {
 inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::string& device, RealizeStats& stats) {
   if (node->op == Ops::Buffer) return node->buffer;
   if (node->realized) return node->realized;
-  if (node->op == Ops::Detach) return node->realized = realize_node(node->src[0], device, stats);  // the same values
+  if (node->op == Ops::Detach || node->op == Ops::Adjoint) return node->realized = realize_node(node->src[0], device, stats);  // the same values
   if (debug_level() >= 5) std::cerr << "--- UOps of " << name(node->op) << " ---\n" << to_string(node);
   auto out = std::make_shared<Buffer>(device, node->dtype, node->numel());
   Device& dev = rt::device(device);

@@ -56,6 +56,10 @@ inline const std::vector<SpecRule>& uop_spec() {
        }},
       {{O::Detach}, "a detach has one source of its own dtype and shape",
        [](O, DType d, const auto& s, const auto&, const auto& shape) { return s.size() == 1 && s[0]->dtype == d && s[0]->shape == shape; }},
+      {{O::Adjoint}, "an adjoint has its value's dtype and shape, inputs after it, and a gradient function",
+       [](O, DType d, const auto& s, const auto& a, const auto& shape) {
+         return s.size() >= 2 && s[0]->dtype == d && s[0]->shape == shape && a.adjoint && a.adjoint->gradients;
+       }},
       {{O::Reduce}, "a reduction combines with Add, Mul or Max over existing axes and keeps the rank",
        [](O, DType d, const auto& s, const auto& a, const auto& shape) {
          if (s.size() != 1 || s[0]->dtype != d || s[0]->rank() != shape.rank) return false;

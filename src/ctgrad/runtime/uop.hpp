@@ -3,6 +3,7 @@
 // object (tinygrad's UOpMetaClass.ucache), so graph equality is pointer equality and CSE is free.
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +24,7 @@ enum class Ops : std::uint8_t {
   Const,   // a scalar broadcast to `shape`; arg.value
   View,    // src[0] seen through arg.view (a folded stack of movement ops); arg.move on gradient paths
   Detach,  // src[0] itself, with the gradient stopped (detach(), NoGrad)
+  Adjoint,  // src[0] itself (computed from detached inputs); the gradients of src[1..] come from arg.adjoint
   Reduce,  // src[0] reduced over the axes in arg.axes with arg.alu (Add, Max, Mul); keeps the rank (size-1 dims)
   // ALU: the same operations as the kernel program's
   Neg, Exp2, Log2, Sin, Sqrt, Recip, Add, Sub, Mul, Div, IDiv, Mod, Max, And, Or, Xor, CmpLt, CmpNe, CmpEq, Where, Cast,
@@ -36,7 +38,7 @@ enum class Ops : std::uint8_t {
 };
 
 constexpr const char* name(Ops op) {
-  constexpr const char* names[] = {"Buffer", "Const", "View", "Detach", "Reduce", "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub",
+  constexpr const char* names[] = {"Buffer", "Const", "View", "Detach", "Adjoint", "Reduce", "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub",
                                    "Mul", "Div", "IDiv", "Mod", "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where",
                                    "Cast", "Special", "Range", "Param", "Load", "Acc", "Store"};
   return names[static_cast<int>(op)];
@@ -75,6 +77,14 @@ struct NodeShape {
   bool operator==(const NodeShape&) const = default;
 };
 
+// The gradients of an Adjoint node's inputs (src[1..]) from the gradient of its value: for ops whose derived gradient
+// computes badly (conv2d's, through its window view, is a col2im with div/mod indices; its adjoint is a transposed
+// conv). Built of ordinary lazy UOps, like the rules of gradient.hpp. Compared by identity.
+struct AdjointFn {
+  std::string name;
+  std::function<std::vector<UOpPtr>(const UOpPtr& ctx)> gradients;
+};
+
 // Everything besides op, dtype and sources that distinguishes a node. Unused fields stay zero.
 struct UArg {
   double value = 0;        // Const value; Special/Range bound
@@ -84,9 +94,10 @@ struct UArg {
   bool leaf = false;       // Buffer: a requires-grad leaf (collects a gradient)
   std::shared_ptr<const ViewStack> view;  // View nodes only (held out of line: a stack is ~1 KiB)
   std::shared_ptr<const Movement> move;   // View nodes on a gradient path only
+  std::shared_ptr<const AdjointFn> adjoint;  // Adjoint nodes only
   bool operator==(const UArg& o) const {
     return value == o.value && index == o.index && alu == o.alu && axes == o.axes && leaf == o.leaf &&
-           (view == o.view || (view && o.view && *view == *o.view)) && (move == o.move || (move && o.move && *move == *o.move));
+           (view == o.view || (view && o.view && *view == *o.view)) && (move == o.move || (move && o.move && *move == *o.move)) && adjoint == o.adjoint;
   }
 };
 
@@ -120,6 +131,7 @@ inline std::size_t local_hash_of(Ops op, DType dtype, const UArg& arg, const Nod
   h = hash_mix(h, std::hash<double>{}(arg.value));
   h = hash_mix(h, static_cast<std::size_t>(arg.index));
   h = hash_mix(h, static_cast<std::size_t>(arg.alu) << 32 | arg.axes | static_cast<std::size_t>(arg.leaf) << 40);
+  if (arg.adjoint) h = hash_mix(h, reinterpret_cast<std::uintptr_t>(arg.adjoint.get()));
   if (arg.move) {
     h = hash_mix(h, static_cast<std::size_t>(arg.move->kind) << 8 | arg.move->rank);
     for (std::size_t d = 0; d < kMaxRank; ++d) h = hash_mix(h, static_cast<std::size_t>(arg.move->a[d] * 131 + arg.move->b[d]));
