@@ -202,6 +202,64 @@ BOOST_AUTO_TEST_CASE(reductions_match_unoptimized, CTGRAD_ON_DEVICES) {
   });
 }
 
+// A convolution's output width (6 here) is no multiple of the vector width: the heuristic puts the lanes on the
+// output channels instead, with the weight packed so they are contiguous, and tiles the width in registers. The
+// forward pass, the weight gradient (lanes on the output gradient's channels) and the input gradient (a reduction
+// without actions, through the tile linearizer's index folding) match NOOPT=1.
+BOOST_AUTO_TEST_CASE(convolutions_tile_output_channels, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = input<Tensor<float, 2, 3, 8, 8>>(dev, 40);
+    auto w = input<Tensor<float, 32, 3, 3, 3>>(dev, 41);
+    auto g = input<Tensor<float, 2, 32, 6, 6>>(dev, 42);
+    if (is_cpu(dev)) {
+      std::vector<std::string> notes;
+      auto p = program_of(x.conv2d(w), dev, &notes);
+      BOOST_TEST(has(p, rt::KOp::MulAcc, 16));
+      bool noted = false;
+      for (auto& n : notes) noted = noted || (n.find("VECTORIZE(1,16)") != std::string::npos && n.find("PACK") != std::string::npos);
+      BOOST_TEST(noted == (opt::cpu_vector_bytes() == 64), "notes: " << (notes.empty() ? "" : notes.back()));
+    }
+    expect_same([&] { return x.conv2d(w); }, false, "conv2d forward, width 6");
+    expect_same([&] {
+      auto wg = w.requires_grad_();
+      wg.clear_grad();
+      (x.conv2d(wg) * g).sum().backward();
+      return wg.grad();
+    }, false, "conv2d weight gradient");
+    expect_same([&] {
+      auto xg = x.requires_grad_();
+      xg.clear_grad();
+      (xg.conv2d(w) * g).sum().backward();
+      return xg.grad();
+    }, false, "conv2d input gradient (transposed convolution)");
+  });
+}
+
+// (a*144 + b*24 + c) % 144 and / 144 fold term by term when every term is non-negative.
+BOOST_AUTO_TEST_CASE(sums_divide_term_by_term) {
+  auto var = [](std::int64_t size, std::int64_t id) { return rt::axis_var(rt::DType::Int32, size, id); };
+  auto c = [](double v) {
+    rt::UArg a;
+    a.value = v;
+    return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
+  };
+  auto bin = [](rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); };
+  auto a = var(100, 1), b = var(6, 2), d = var(24, 3);
+  auto sum = bin(rt::Ops::Add, bin(rt::Ops::Add, bin(rt::Ops::Mul, a, c(144)), bin(rt::Ops::Mul, b, c(24))), d);
+  BOOST_TEST(opt::simplify(bin(rt::Ops::IDiv, sum, c(144))) == a);
+  auto mod = opt::simplify(bin(rt::Ops::Mod, sum, c(144)));
+  BOOST_TEST((mod->op == rt::Ops::Add));  // b*24 + c: no division left
+  for (std::int64_t av : {0, 7, 99})
+    for (std::int64_t bv : {0, 5})
+      for (std::int64_t dv : {0, 23}) {
+        std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{a.get(), c(static_cast<double>(av))}, {b.get(), c(static_cast<double>(bv))},
+                                                        {d.get(), c(static_cast<double>(dv))}};
+        BOOST_TEST(opt::simplify(opt::substitute(mod, at))->arg.value == static_cast<double>((av * 144 + bv * 24 + dv) % 144));
+      }
+  auto negative = bin(rt::Ops::Add, bin(rt::Ops::Mul, a, c(144)), bin(rt::Ops::Sub, d, c(30)));
+  BOOST_TEST((opt::simplify(bin(rt::Ops::Mod, negative, c(144)))->op == rt::Ops::Mod));  // a term may be negative: kept
+}
+
 // BEAM=1 searches once, stores the winner beside the kernel cache, and reads it back instead of searching again; an
 // entry written for another compiler id is ignored. The searched kernel's results match the unoptimized ones.
 BOOST_AUTO_TEST_CASE(beam_search_is_cached_per_compiler, CTGRAD_ON_DEVICES) {

@@ -7,6 +7,7 @@
 //    tile (MR x NR accumulators, the BLAS micro-kernel shape) and walk tiles along it, so consecutive tiles (and each
 //    thread's tiles) reuse the NR-wide panel of the broadcast operand from cache;
 //  - otherwise, the innermost reduced axis read contiguously (row sums, softmax rows, matvec): lane partial sums.
+#include <limits>
 #include <optional>
 
 #include "ctgrad/runtime/opt/space.hpp"
@@ -66,6 +67,75 @@ inline void collect_facts(const UOpPtr& n, bool under_acc, KernelFacts& f, std::
   }
   if (n->op == Ops::Load && under_acc) f.loads.push_back(n);
   for (auto& s : n->src) collect_facts(s, under_acc, f, seen);
+}
+
+// Without a contiguous output axis (a convolution's output width is rarely a multiple of the vector width): the lanes
+// go along an output axis that exactly one operand varies along and every other operand is broadcast along (a
+// convolution's output channels: the weight varies, the input window does not; for the weight gradient, the output
+// gradient). That operand is PACKed so its lanes are contiguous, unless they already are; the output is stored lane
+// by lane, once per output after the whole reduction. Only where packing copies no more than the operand holds (no
+// im2col-sized copies). The register tile's other axes are the output axes that operand is broadcast along and
+// another operand varies along (output width and height; input channel and kernel offsets), upcast innermost first
+// while the accumulators fit.
+inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts& f, int width) {
+  const auto& axes = k.axes();
+  auto stride = [&](const UOpPtr& n, std::size_t axis) {
+    std::unordered_map<const UOp*, std::optional<std::int64_t>> memo;
+    return coefficient(n, axes[axis].var.get(), memo);
+  };
+  if (f.loads.size() < 2) return {};
+  constexpr std::int64_t kUnknown = std::numeric_limits<std::int64_t>::max();
+  auto footprint = [&](const UOpPtr& l) {  // elements a packed copy of load l holds (kUnknown: not packable)
+    if (l->src.size() > 2 || l->src[0]->op != Ops::Param) return kUnknown;
+    std::int64_t n = 1;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      auto s = stride(l->src[1], i);
+      if (!s) return kUnknown;
+      if (*s != 0) n *= axes[i].size;
+    }
+    return n;
+  };
+  int lane = -1, packed = -1;
+  bool needs_pack = false;
+  std::int64_t best = kUnknown;
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i].kind != AxisKind::Global || axes[i].size % width != 0) continue;
+    int varying = -1, count = 0;
+    for (std::size_t j = 0; j < f.loads.size(); ++j) {
+      auto s = stride(f.loads[j]->src[1], i);
+      if (!s || (f.loads[j]->src.size() > 2 && stride(f.loads[j]->src[2], i) != 0)) count = 2;
+      else if (*s != 0) varying = static_cast<int>(j), ++count;
+    }
+    if (count != 1) continue;
+    const UOpPtr& l = f.loads[static_cast<std::size_t>(varying)];
+    const bool unit = stride(l->src[1], i) == 1;
+    const std::int64_t size = unit ? 0 : footprint(l);
+    const auto& src = k.lowered().params[static_cast<std::size_t>(l->src[0]->arg.index)];
+    if (!unit && (size == kUnknown || size > src->numel)) continue;
+    if (size < best) best = size, lane = static_cast<int>(i), packed = varying, needs_pack = !unit;
+  }
+  if (lane < 0) return {};
+  const UOpPtr& lane_load = f.loads[static_cast<std::size_t>(packed)];
+  std::vector<Opt> opts{{OptOp::Vectorize, lane, width}};
+  const std::int64_t lane_size = axes[static_cast<std::size_t>(lane)].size;
+  const int nr = lane_size % (2 * width) == 0 ? 2 : 1;
+  if (nr > 1) opts.push_back({OptOp::Upcast, lane, nr});
+  std::int64_t accs = nr;
+  const std::int64_t max_accs = cpu_vector_registers() - 8;  // room for the lane operand's vectors and broadcasts
+  for (std::size_t i = axes.size(); i-- > 0;) {
+    if (axes[i].kind != AxisKind::Global || static_cast<int>(i) == lane || axes[i].size < 2 || stride(lane_load->src[1], i) != 0) continue;
+    bool varies = false;
+    for (auto& l : f.loads) varies = varies || stride(l->src[1], i).value_or(1) != 0;
+    if (!varies) continue;
+    for (std::int64_t c = std::min<std::int64_t>(axes[i].size, max_accs / accs); c >= 2; --c)
+      if (axes[i].size % c == 0) {
+        opts.push_back({OptOp::Upcast, static_cast<int>(i), static_cast<int>(c)});
+        accs *= c;
+        break;
+      }
+  }
+  if (needs_pack) opts.push_back({OptOp::Pack, packed, 0});
+  return opts;
 }
 
 inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
@@ -149,7 +219,8 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     }
     return opts;
   }
-  // the innermost reduced axis, read contiguously: lane partial sums (several vectors, so the adds overlap)
+  // the innermost reduced axis, read contiguously: lane partial sums (several vectors, so the adds overlap); where
+  // it is not (or its size is no multiple of the lanes), a register tile over strided output axes
   for (std::size_t i = axes.size(); i-- > 0;) {
     if (axes[i].kind != AxisKind::Reduce) continue;
     bool ok = true, any_unit = false;
@@ -166,6 +237,7 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
       }
     break;
   }
+  if (opts.empty()) return strided_tile_opts(k, f, width);
   return opts;
 }
 

@@ -25,11 +25,12 @@ inline KernelProgram linearize(LoweredKernel& k) {
     opts = beam > 0 ? opt::beam_opts(k, beam) : opt::hand_coded_opts(ok);
   }
   for (auto& o : opts) ok.apply(o);
-  if (ok.applied().empty()) return linearize_unoptimized(k);
+  // a reduction without actions still goes through the tile linearizer, for its index simplification (index_fold.hpp)
+  if (ok.applied().empty() && !opt::has_reduce(ok)) return linearize_unoptimized(k);
   std::string packed;
   for (auto& o : opts)  // last: a packed layout follows the final axes
     if (o.op == opt::OptOp::Pack && opt::pack_load(ok, k, o.axis, packed)) ok.record(o);
-  k.notes.push_back("opts " + opt::to_string(ok.applied()) + (beam > 0 ? " (BEAM=" + std::to_string(beam) + ")" : "") + packed);
+  if (!ok.applied().empty()) k.notes.push_back("opts " + opt::to_string(ok.applied()) + (beam > 0 ? " (BEAM=" + std::to_string(beam) + ")" : "") + packed);
   return opt::TileLinearizer(ok, true).program();
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "ctgrad/runtime/lower.hpp"
+#include "ctgrad/runtime/opt/index_fold.hpp"
 #include "ctgrad/runtime/opt/opt.hpp"
 
 namespace ctgrad::rt::opt {
@@ -28,7 +29,7 @@ struct Axis {
 inline bool vector_dtype(DType d) { return d == DType::Float32 || d == DType::Float64 || d == DType::Int32 || d == DType::Int64; }
 
 inline const Matcher& simplify_rules() {
-  static const Matcher m = algebraic_rules() + index_rules();
+  static const Matcher m = algebraic_rules() + index_rules() + sum_divmod_rules();
   return m;
 }
 inline UOpPtr simplify(const UOpPtr& n) { return graph_rewrite(n, simplify_rules()); }
@@ -141,5 +142,11 @@ class OptKernel {
   std::vector<Opt> applied_;
   std::int64_t next_id_ = 1;
 };
+
+inline bool has_reduce(const OptKernel& k) {
+  for (auto& a : k.axes())
+    if (a.kind == AxisKind::Reduce) return true;
+  return false;
+}
 
 }  // namespace ctgrad::rt::opt
