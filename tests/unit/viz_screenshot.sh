@@ -20,11 +20,18 @@ VIZ=1 VIZ_PATH=$page "$test_viz" --run_test=page_at_exit --color_output=no 2>"$w
 grep -F "VIZ: wrote $page" "$work/program.txt" || { cat "$work/program.txt"; fail "the program did not report writing $page"; }
 
 flags=(--headless --no-sandbox --disable-gpu --window-size=1200,800 --user-data-dir="$work/profile")
-"$browser" "${flags[@]}" --dump-dom "file://$page" >"$work/dom.html" 2>"$work/chromium.txt" || { cat "$work/chromium.txt"; fail "chromium --dump-dom failed"; }
+# the first view (the first realize's graph): the DOM after the scripts ran, and a screenshot, from one launch
+"$browser" "${flags[@]}" --dump-dom --screenshot="$work/screenshot.png" "file://$page" >"$work/dom.html" 2>"$work/chromium.txt" ||
+  { cat "$work/chromium.txt"; fail "chromium --dump-dom --screenshot failed"; }
 nodes=$(grep -o '<g class="node' "$work/dom.html" | wc -l || true)
 echo "viz_screenshot: $nodes graph nodes in the DOM"
 [ "$nodes" -gt 0 ] || fail "the page drew no graph node (DOM in $work/dom.html)"
+# a kernel's view (its program stage, picked by the page's #kernel=&stage= address): graph nodes and the source
+"$browser" "${flags[@]}" --dump-dom "file://$page#kernel=0&stage=2" >"$work/kernel_dom.html" 2>>"$work/chromium.txt" || fail "chromium --dump-dom failed"
+nodes=$(grep -o '<g class="node' "$work/kernel_dom.html" | wc -l || true)
+echo "viz_screenshot: $nodes program nodes in the DOM of the first kernel's view"
+[ "$nodes" -gt 0 ] || fail "the kernel view drew no graph node (DOM in $work/kernel_dom.html)"
+grep -q '<pre class="source">.' "$work/kernel_dom.html" || fail "the kernel view shows no source (DOM in $work/kernel_dom.html)"
 
-"$browser" "${flags[@]}" --screenshot="$work/screenshot.png" "file://$page" 2>>"$work/chromium.txt" || { cat "$work/chromium.txt"; fail "chromium --screenshot failed"; }
 # the graph panel: right of the 280 px list, left of the 440 px details, below the tabs and the note line
 "$png_check" "$work/screenshot.png" 290 70 750 790 || fail "the screenshot $work/screenshot.png shows no graph"

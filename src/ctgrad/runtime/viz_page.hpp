@@ -161,7 +161,7 @@ body { margin: 0; font: 13px system-ui, sans-serif; color: #222; background: #fa
 #tabs { padding: 6px 8px; border-bottom: 1px solid #ddd; background: #fff; min-height: 34px; }
 #tabs button { margin-right: 4px; border: 1px solid #bbb; background: #f4f4f4; border-radius: 3px; padding: 3px 8px; cursor: pointer; }
 #tabs button.on { background: #2b6cb0; color: #fff; border-color: #2b6cb0; }
-#note { padding: 2px 8px; color: #a33; min-height: 18px; }
+#note { padding: 2px 8px; color: #a33; min-height: 18px; font-size: 12px; }
 #graph { flex: 1; width: 100%; cursor: grab; }
 h2 { font-size: 14px; margin: 10px 0 4px; }
 .item { padding: 3px 6px; cursor: pointer; border-radius: 3px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -247,7 +247,8 @@ function drawGraph(g, onPick) {
   root.replaceChildren();
   const shown = g.nodes.length, omitted = g.nodes.reduce((a, nd) => a + nd[5], 0);
   $('note').textContent = shown < g.total ? `showing ${shown} of ${g.total} nodes (the ${shown} nearest the output;` +
-    ` ${omitted} edges to nodes left out, marked +n): the page draws at most ${D.cap} nodes per graph` : '';
+    ` ${omitted} edges to nodes left out, marked +n): the page draws at most ${D.cap} nodes per graph. Wheel: zoom, drag: pan` :
+    'wheel: zoom, drag: pan, click a node: its details';
   if (!shown) {
     $('note').textContent = 'this graph has no nodes';
     return;
@@ -282,7 +283,10 @@ function drawGraph(g, onPick) {
     });
     nodes.appendChild(box);
   });
-  setView([0, 0, width, height]);
+  // a graph too big to read when fitted opens at readable size on its output (the wheel zooms out)
+  const box = root.getBoundingClientRect(), pw = box.width || 480, ph = box.height || 700, fit = Math.max(width / pw, height / ph);
+  const out = xy[shown - 1], w = pw * 2.5, h = ph * 2.5;
+  setView(fit <= 2.5 ? [0, 0, width, height] : [out[0] + NODE_W / 2 - w / 2, Math.max(0, height - h), w, h]);
 }
 
 function listing(g) {
@@ -350,14 +354,15 @@ function selectKernel(k, item, stage) {
   drawGraph(K.stages[stage].graph, nodeBox);
 }
 
+// The view to open: page.html#kernel=K&stage=S or #realize=R picks one, else the first realize.
 function buildList() {
-  const list = $('list'), first = [];
+  const list = $('list'), kernelItems = [], realizeItems = [];
   list.appendChild(html('h2', {}, `ctgrad VIZ: ${D.realizes.length} realizes, ${D.kernels.length} kernels`));
   D.realizes.forEach((r, i) => {
     const item = html('div', {class: 'item'}, `realize ${i}: ${r.launches.length} kernel${r.launches.length === 1 ? '' : 's'}, ${fmtMs(r.ms)}`);
     item.onclick = () => selectRealize(i, item);
     list.appendChild(item);
-    if (!first.length) first.push(() => selectRealize(i, item));
+    realizeItems.push(item);
     r.launches.forEach(([k, ms]) => {
       const ki = html('div', {class: 'item kernel', title: D.kernels[k].name}, `${D.kernels[k].name} ${fmtMs(ms)}`);
       ki.onclick = () => selectKernel(k, ki, 0);
@@ -370,8 +375,13 @@ function buildList() {
     const K = D.kernels[k], item = html('div', {class: 'item kernel', title: K.name}, `${K.name} ${K.runs}x ${fmtMs(K.ms)}`);
     item.onclick = () => selectKernel(k, item, 0);
     list.appendChild(item);
+    kernelItems[k] = item;
   });
-  if (first.length) first[0]();
+  const want = new URLSearchParams(location.hash.slice(1)), k = Number(want.get('kernel')), r = Number(want.get('realize'));
+  const s = Number(want.get('stage') || 0);
+  if (want.has('kernel') && kernelItems[k] && s >= 0 && s < D.kernels[k].stages.length) selectKernel(k, kernelItems[k], s);
+  else if (want.has('realize') && realizeItems[r]) selectRealize(r, realizeItems[r]);
+  else if (realizeItems.length) selectRealize(0, realizeItems[0]);
   else $('note').textContent = 'nothing was realized while VIZ was on';
 }
 
