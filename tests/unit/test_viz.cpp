@@ -112,7 +112,8 @@ BOOST_AUTO_TEST_CASE(records_the_graph_kernels_stages_and_source_of_a_realize) {
   BOOST_TEST(page.find(json(k.source)) != std::string::npos);
   BOOST_TEST(page.find("\"Reduce\"") != std::string::npos);
   BOOST_TEST(page.find("\"Acc\"") != std::string::npos);
-  for (const char* outside : {"src=\"http", "href=\"http", "<link", "@import", "https:"}) BOOST_TEST(page.find(outside) == std::string::npos, outside);
+  for (const char* outside : {"src=\"http", "href=\"http", "<link", "@import", "https:"})
+    BOOST_TEST(page.find(outside) == std::string::npos, outside);
 }
 
 BOOST_AUTO_TEST_CASE(a_kernel_run_twice_is_one_record_with_two_runs) {

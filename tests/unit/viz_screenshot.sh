@@ -16,7 +16,8 @@ fail() {
 rm -rf "$work"
 mkdir -p "$work"
 page=$work/page.html
-VIZ=1 VIZ_PATH=$page "$test_viz" --run_test=page_at_exit --color_output=no 2>"$work/program.txt" || { cat "$work/program.txt"; fail "the program failed"; }
+VIZ=1 VIZ_PATH=$page "$test_viz" --run_test=page_at_exit --color_output=no 2>"$work/program.txt" ||
+  { cat "$work/program.txt"; fail "the program failed"; }
 grep -F "VIZ: wrote $page" "$work/program.txt" || { cat "$work/program.txt"; fail "the program did not report writing $page"; }
 
 flags=(--headless --no-sandbox --disable-gpu --window-size=1200,800 --user-data-dir="$work/profile")
@@ -27,7 +28,8 @@ nodes=$(grep -o '<g class="node' "$work/dom.html" | wc -l || true)
 echo "viz_screenshot: $nodes graph nodes in the DOM"
 [ "$nodes" -gt 0 ] || fail "the page drew no graph node (DOM in $work/dom.html)"
 # a kernel's view (its program stage, picked by the page's #kernel=&stage= address): graph nodes and the source
-"$browser" "${flags[@]}" --dump-dom "file://$page#kernel=0&stage=2" >"$work/kernel_dom.html" 2>>"$work/chromium.txt" || fail "chromium --dump-dom failed"
+"$browser" "${flags[@]}" --dump-dom "file://$page#kernel=0&stage=2" >"$work/kernel_dom.html" 2>>"$work/chromium.txt" ||
+  { cat "$work/chromium.txt"; fail "chromium --dump-dom failed"; }
 nodes=$(grep -o '<g class="node' "$work/kernel_dom.html" | wc -l || true)
 echo "viz_screenshot: $nodes program nodes in the DOM of the first kernel's view"
 [ "$nodes" -gt 0 ] || fail "the kernel view drew no graph node (DOM in $work/kernel_dom.html)"

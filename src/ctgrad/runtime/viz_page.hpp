@@ -162,7 +162,7 @@ body { margin: 0; font: 13px system-ui, sans-serif; color: #222; background: #fa
 #tabs button { margin-right: 4px; border: 1px solid #bbb; background: #f4f4f4; border-radius: 3px; padding: 3px 8px; cursor: pointer; }
 #tabs button.on { background: #2b6cb0; color: #fff; border-color: #2b6cb0; }
 #note { padding: 2px 8px; color: #a33; min-height: 18px; font-size: 12px; }
-#graph { flex: 1; width: 100%; cursor: grab; }
+#graph { flex: 1 1 0; min-height: 0; width: 100%; cursor: grab; }  /* never taller than the panel */
 h2 { font-size: 14px; margin: 10px 0 4px; }
 .item { padding: 3px 6px; cursor: pointer; border-radius: 3px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .item:hover { background: #eef3fa; }
