@@ -364,7 +364,7 @@ function buildList() {
     list.appendChild(item);
     realizeItems.push(item);
     r.launches.forEach(([k, ms]) => {
-      const ki = html('div', {class: 'item kernel', title: D.kernels[k].name}, `${D.kernels[k].name} ${fmtMs(ms)}`);
+      const K = D.kernels[k], ki = html('div', {class: 'item kernel', title: K.name}, `${K.name} ${K.device} ${fmtMs(ms)}`);
       ki.onclick = () => selectKernel(k, ki, 0);
       list.appendChild(ki);
     });
@@ -372,7 +372,7 @@ function buildList() {
   if (D.unrecorded) list.appendChild(html('div', {class: 'muted'}, `${D.unrecorded} later realizes not recorded (kernel totals include them)`));
   list.appendChild(html('h2', {}, 'kernels by total time'));
   D.kernels.map((K, k) => k).sort((a, b) => D.kernels[b].ms - D.kernels[a].ms).forEach((k) => {
-    const K = D.kernels[k], item = html('div', {class: 'item kernel', title: K.name}, `${K.name} ${K.runs}x ${fmtMs(K.ms)}`);
+    const K = D.kernels[k], item = html('div', {class: 'item kernel', title: K.name}, `${K.name} ${K.device} ${K.runs}x ${fmtMs(K.ms)}`);
     item.onclick = () => selectKernel(k, item, 0);
     list.appendChild(item);
     kernelItems[k] = item;
