@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -84,12 +83,11 @@ inline std::string arg_text(const UOp& n) {
 inline Graph capture(const std::vector<const UOp*>& roots, std::size_t cap = kMaxGraphNodes) {
   auto expands = [](const UOp* n) { return n->op != Ops::Buffer && !n->realized; };
   std::unordered_set<const UOp*> seen, kept;
-  std::deque<const UOp*> queue;
+  std::vector<const UOp*> queue;  // breadth-first order; the first `cap` entries are kept
   for (const UOp* r : roots)
     if (seen.insert(r).second) queue.push_back(r);
-  while (!queue.empty()) {
-    const UOp* n = queue.front();
-    queue.pop_front();
+  for (std::size_t next = 0; next < queue.size(); ++next) {
+    const UOp* n = queue[next];
     if (kept.size() < cap) kept.insert(n);
     if (!expands(n)) continue;
     for (auto& s : n->src)
