@@ -155,6 +155,12 @@ BOOST_AUTO_TEST_CASE(a_graph_over_the_cap_keeps_the_nodes_nearest_the_output) {
   BOOST_TEST(omitted > 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_page_that_cannot_be_written_is_an_error_naming_the_path) {
+  const std::string path = "/nonexistent-ctgrad-dir/page.html";
+  BOOST_CHECK_EXCEPTION(ctgrad::viz::write(path), ctgrad::Error,
+                        [&](const ctgrad::Error& e) { return std::string(e.what()).find("cannot write " + path) != std::string::npos; });
+}
+
 BOOST_AUTO_TEST_CASE(json_text_cannot_end_the_script_element) {
   BOOST_TEST(json("</script>\n\"\\\t") == "\"\\u003c/script\\u003e\\n\\\"\\\\\\u0009\"");
 }
