@@ -73,3 +73,9 @@ using ctgrad::rt::device_names;
 using ctgrad::rt::live_uops;
 using ctgrad::rt::set_debug_level;
 }  // namespace ctgrad::rt
+
+export namespace ctgrad::viz {
+using ctgrad::viz::write;
+using ctgrad::viz::enable;
+using ctgrad::viz::enabled;
+}  // namespace ctgrad::viz

@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev                                                      # safetensors headers (JSON)
   spirv-tools spirv-headers libvulkan-dev mesa-vulkan-drivers vulkan-tools # the Vulkan backend, lavapipe for CI
   dataset-fashion-mnist                                                   # the real data the flagship trains on
+  chromium                                                                # headless browser: the VIZ page's screenshot test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,12 @@
 // ctgrad through `import ctgrad;` alone: no ctgrad header is included in this file.
 #define BOOST_TEST_MODULE module
 #include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
 import ctgrad;
 
 BOOST_AUTO_TEST_CASE(types_views_and_values_through_the_module) {
@@ -31,4 +37,21 @@ BOOST_AUTO_TEST_CASE(op_surface_through_the_module) {
   auto [values, indices] = x.topk<1>();
   BOOST_TEST(indices.tolist()[1] == 2);
   BOOST_TEST(values.tolist()[1] == 6.0f);
+}
+
+// VIZ through the module: recording turned on from code, and the page written where asked.
+BOOST_AUTO_TEST_CASE(viz_page_through_the_module) {
+  const bool was = ctgrad::viz::enabled();
+  ctgrad::viz::enable();
+  BOOST_TEST(ctgrad::viz::enabled());
+  auto x = ctgrad::Tensor<float, 2, 3>::from({1, 2, 3, 4, 5, 6});
+  BOOST_TEST((x * 3.0f).sum().item() == 63.0f);
+  const std::string path = std::filesystem::temp_directory_path() / ("ctgrad_module_viz_" + std::to_string(::getpid()) + ".html");
+  BOOST_TEST(ctgrad::viz::write(path) == path);
+  ctgrad::viz::enable(was);
+  std::ifstream in(path);
+  const std::string page{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::filesystem::remove(path);
+  BOOST_TEST(page.find("<title>ctgrad VIZ</title>") != std::string::npos);
+  BOOST_TEST(page.find("\"Reduce\"") != std::string::npos);
 }

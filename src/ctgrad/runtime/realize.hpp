@@ -10,6 +10,7 @@
 #include "ctgrad/runtime/cache.hpp"
 #include "ctgrad/runtime/capture.hpp"
 #include "ctgrad/runtime/linearize.hpp"
+#include "ctgrad/runtime/viz.hpp"
 
 namespace ctgrad::rt {
 
@@ -35,12 +36,12 @@ inline void check_buffers(const std::vector<std::shared_ptr<Buffer>>& params, De
 }
 
 inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<std::shared_ptr<Buffer>>& params,
-                       const std::vector<std::string>& notes, const UOp& target, RealizeStats& stats) {
+                       const std::vector<std::string>& notes, const UOp& target, RealizeStats& stats, const UOp* ast = nullptr) {
   std::vector<DeviceBuffer*> bufs;  // allocated first: running out of memory is reported as such, before any compile
   for (auto& b : params) bufs.push_back(&b->storage());
   auto kernel = KernelCache::instance().get(dev, p);
   if (Capture* capture = active_capture()) capture->kernels.push_back({&dev, kernel, p, params});
-  const bool timed = debug_level() >= 1;
+  const bool timed = debug_level() >= 1 || viz::enabled();
   auto t0 = std::chrono::steady_clock::now();
   kernel->run(bufs, p);
   if (timed) dev.synchronize();
@@ -51,6 +52,7 @@ inline void run_kernel(Device& dev, const KernelProgram& p, const std::vector<st
   c.flops += p.flops;
   ++stats.kernels;
   stats.seconds += s;
+  if (viz::enabled()) viz::Recorder::instance().kernel_ran(dev, p, notes, target, ast, s);
   if (debug_level() >= 2) {
     std::fprintf(stderr, "%-8s %-28s out %-16s %10.3f ms %8.2f GB/s %8.2f GFLOP/s\n", dev.name().c_str(), p.name.c_str(),
                  shape_text(target.shape).c_str(), s * 1e3, static_cast<double>(p.bytes) / s * 1e-9, static_cast<double>(p.flops) / s * 1e-9);
@@ -151,7 +153,7 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
     if (schedule_cache().size() >= kMaxCachedSchedules) schedule_cache().clear();  // a bound, not an LRU: rebuilding is cheap
     if (complete) schedule_cache().emplace(cache_key, std::move(entry));
   }
-  run_kernel(dev, program, lowered.params, lowered.notes, *node, stats);
+  run_kernel(dev, program, lowered.params, lowered.notes, *node, stats, lowered.ast.get());
   node->realized = out;
   return out;
 }
@@ -161,6 +163,7 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
 // Computes several nodes as one schedule (shared subgraphs once, one DEBUG summary); returns their buffers in order.
 inline std::vector<std::shared_ptr<Buffer>> realize_all(const std::vector<std::pair<UOpPtr, std::string>>& nodes) {
   RealizeStats stats;
+  viz::RealizeScope viz_scope(nodes);
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<Buffer>> out;
   for (auto& [node, device] : nodes) out.push_back(detail::realize_node(node, device, stats));
