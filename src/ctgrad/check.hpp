@@ -5,9 +5,9 @@
 //   error: static assertion failed: ctgrad::matmul: inner dims differ: (2,3) @ (4,5)
 // In C++20 no compiler prints a computed text, but every compiler prints a type: a failed check names the undefined
 // class ctgrad::shape_error, whose template arguments are the call, the rule and the shapes (docs/static.md):
-//   clang: error: implicit instantiation of undefined template 'ctgrad::shape_error<ctgrad::text<15>{"ctgrad::matmul"},
-//            ctgrad::text<18>{"inner dims differ"}, ctgrad::dims<2, 3>, ctgrad::dims<4, 5>>'
-//   gcc:   error: invalid use of incomplete type 'struct ctgrad::shape_error<...the same...>'
+//   clang: error: implicit instantiation of undefined template 'ctgrad::shape_error<text<15>{"ctgrad::matmul"},
+//            text<18>{"inner dims differ"}, ctgrad::dims<2, 3>, ctgrad::dims<4, 5>>'
+//   gcc:   error: invalid use of incomplete type 'using type = struct ctgrad::shape_error<...the same...>' {aka ...}
 // Call sites write the check once for both: CTGRAD_STATIC_CHECK(cond, "fixed text", Message expression). The
 // Message is the computed text; it also records each shape streamed into it, and the C++20 type is built from it:
 // the call is the text before the first ": ", the rule is the fixed text after its first ": ".
