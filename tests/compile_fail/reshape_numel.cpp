@@ -1,5 +1,6 @@
 // expected-error: ctgrad::reshape: element counts differ: (2,3) (6) -> (4,2) (8)
 // expected-error-fixed: ctgrad::reshape: element counts differ
+// expected-shapes: (2,3) (4,2)
 #include "ctgrad/ctgrad.hpp"
 
 void use() {

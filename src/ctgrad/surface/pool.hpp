@@ -83,8 +83,9 @@ constexpr bool pool_fits = spatial_ok<X> && windows(X::shape[X::ndim - 2] + 2 * 
                            windows(X::shape[X::ndim - 1] + 2 * P.w, K.w, S.w, D.w) > 0;
 template <class X, Hw K, Hw S, Hw D, Hw P>
 constexpr detail::Message pool_message(const char* name) {
-  return detail::Message{} << "ctgrad::" << name << "<(" << K.h << "," << K.w << "), stride (" << S.h << "," << S.w << "), dilation (" << D.h
-                           << "," << D.w << "), padding (" << P.h << "," << P.w << ")>: no window fits in " << X::shape;
+  using Pair = std::array<std::size_t, 2>;  // streamed as shapes, so that a C++20 error shows them as dims too
+  return detail::Message{} << "ctgrad::" << name << "<" << Pair{K.h, K.w} << ", stride " << Pair{S.h, S.w} << ", dilation " << Pair{D.h, D.w}
+                           << ", padding " << Pair{P.h, P.w} << ">: no window fits in " << X::shape;
 }
 }  // namespace surface
 

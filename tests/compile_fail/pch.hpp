@@ -1,0 +1,2 @@
+// Precompiled once per compiler and standard for the compile-fail snippets (meson.build).
+#include "ctgrad/ctgrad.hpp"
