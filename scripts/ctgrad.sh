@@ -30,7 +30,7 @@ case "$job" in
   test)
     # the dynamic core under AddressSanitizer + UndefinedBehaviorSanitizer: graph, view algebra, fusion, the kernel
     # cache, autograd, the jit and the file readers (the op suites add op coverage, not new core paths)
-    asan_tests=(view_static view_chains ops_reference fusion cache errors jit autograd grad_movement io_safetensors io_idx nn_state)
+    asan_tests=(view_static view_chains ops_reference fusion cache errors jit autograd grad_movement viz io_safetensors io_idx nn_state)
     configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dllvm=disabled -Dcuda=disabled -Dvulkan=disabled -Dmodule=disabled
     ninja -C build-asan -j2 tests/backend/c/test_c_backend "${asan_tests[@]/#/tests/test_}"
     ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

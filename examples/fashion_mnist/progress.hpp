@@ -30,7 +30,14 @@ class Progress {
       std::fflush(stdout);
     }
   }
-  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  // Seconds of training: time since the start less what exclude() was told (evaluations between steps).
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count() - excluded_; }
+  void exclude(double s) { excluded_ += s; }
+  // A line of its own between updates (on a terminal, below the bar).
+  void note(const std::string& line) const {
+    std::printf(tty_ ? "\n%s\n" : "%s\n", line.c_str());
+    std::fflush(stdout);
+  }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -43,6 +50,7 @@ class Progress {
   int steps_, batch_, plain_every_;
   bool tty_;
   Clock::time_point start_;
+  double excluded_ = 0;
 };
 
 }  // namespace example
