@@ -33,7 +33,9 @@ inline double wrap_int(double v, DType d) {
 
 inline double interpret_alu(const KInst& in, double a, double b, double c, DType operand) {
   const bool fl = is_float(operand);
-  const auto ia = static_cast<std::int64_t>(a), ib = static_cast<std::int64_t>(b);
+  // Converted only by the integer ops: a float operand may be inf or NaN, whose conversion is undefined.
+  const auto ia = [a] { return static_cast<std::int64_t>(a); };
+  const auto ib = [b] { return static_cast<std::int64_t>(b); };
   switch (in.op) {
     case KOp::Neg: return -a;
     case KOp::Exp2: return std::exp2(a);
@@ -45,12 +47,12 @@ inline double interpret_alu(const KInst& in, double a, double b, double c, DType
     case KOp::Sub: return a - b;
     case KOp::Mul: return a * b;
     case KOp::Div: return a / b;
-    case KOp::IDiv: return static_cast<double>(ia / ib);
-    case KOp::Mod: return static_cast<double>(ia % ib);
+    case KOp::IDiv: return static_cast<double>(ia() / ib());
+    case KOp::Mod: return static_cast<double>(ia() % ib());
     case KOp::Max: return fl ? std::fmax(a, b) : std::max(a, b);
-    case KOp::And: return static_cast<double>(ia & ib);
-    case KOp::Or: return static_cast<double>(ia | ib);
-    case KOp::Xor: return static_cast<double>(ia ^ ib);
+    case KOp::And: return static_cast<double>(ia() & ib());
+    case KOp::Or: return static_cast<double>(ia() | ib());
+    case KOp::Xor: return static_cast<double>(ia() ^ ib());
     case KOp::CmpLt: return a < b;
     case KOp::CmpNe: return a != b;
     case KOp::CmpEq: return a == b;

@@ -73,10 +73,10 @@ inline void collect_facts(const UOpPtr& n, bool under_acc, KernelFacts& f, std::
 // go along an output axis that exactly one operand varies along and every other operand is broadcast along (a
 // convolution's output channels: the weight varies, the input window does not; for the weight gradient, the output
 // gradient). That operand is PACKed so its lanes are contiguous, unless they already are; the output is stored lane
-// by lane, once per output after the whole reduction. Only where packing copies no more than the operand holds (no
-// im2col-sized copies). The register tile's other axes are the output axes that operand is broadcast along and
-// another operand varies along (output width and height; input channel and kernel offsets), upcast innermost first
-// while the accumulators fit.
+// by lane, once per output after the whole reduction. Packing only in kernels of 2^20 steps or more, and only where
+// the copy holds no more than the operand (no im2col-sized copies). The register tile's other axes are the output
+// axes that operand is broadcast along and another operand varies along (output width and height; input channel and
+// kernel offsets), upcast innermost first while the accumulators fit.
 inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts& f, int width) {
   const auto& axes = k.axes();
   auto stride = [&](const UOpPtr& n, std::size_t axis) {
@@ -95,6 +95,10 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
     }
     return n;
   };
+  // a packed copy costs a kernel launch and a lowering on every call: only for kernels with work enough to hide them
+  std::int64_t work = 1;
+  for (auto& a : axes) work *= a.size;
+  const bool may_pack = work >= (std::int64_t{1} << 20);
   int lane = -1, packed = -1;
   bool needs_pack = false;
   std::int64_t best = kUnknown;
@@ -111,7 +115,7 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
     const bool unit = stride(l->src[1], i) == 1;
     const std::int64_t size = unit ? 0 : footprint(l);
     const auto& src = k.lowered().params[static_cast<std::size_t>(l->src[0]->arg.index)];
-    if (!unit && (size == kUnknown || size > src->numel)) continue;
+    if (!unit && (!may_pack || size == kUnknown || size > src->numel)) continue;
     if (size < best) best = size, lane = static_cast<int>(i), packed = varying, needs_pack = !unit;
   }
   if (lane < 0) return {};
