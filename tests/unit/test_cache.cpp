@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <thread>
 #include <vector>
 
 #include "support/devices.hpp"
@@ -197,5 +198,28 @@ BOOST_AUTO_TEST_CASE(disabled_disk_cache_writes_nothing, CTGRAD_ON_DEVICES) {
     BOOST_TEST(again.compiled == 1, "without a disk cache a cleared memory cache compiles again");
     BOOST_TEST(again.disk_hits == 0);
     BOOST_TEST(cache.all_files() == 0u);
+  });
+}
+
+// Threads realizing at once share the cache: equal graphs compile once between them, and every thread gets its own
+// values (scripts/tsan.sh runs this under ThreadSanitizer).
+BOOST_AUTO_TEST_CASE(threads_realizing_at_once_share_the_cache, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    FreshCache cache;
+    constexpr int kThreads = 4;
+    std::vector<std::vector<float>> got(kThreads);
+    const std::int64_t compiled_before = rt::counters().kernels_compiled;
+    {
+      std::vector<std::jthread> threads;
+      for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+          const std::vector<float> values(64 * 33, static_cast<float>(t));
+          auto x = Tensor<float, 64, 33>::from(values).to(dev);
+          got[static_cast<std::size_t>(t)] = ((x * 2.0f + 1.0f).sum<1>()).tolist();
+        });
+    }
+    for (int t = 0; t < kThreads; ++t)
+      for (float v : got[static_cast<std::size_t>(t)]) BOOST_TEST(v == 33.0f * (2.0f * t + 1.0f), "thread " << t);
+    BOOST_TEST(rt::counters().kernels_compiled - compiled_before == 1, "one graph, compiled once for all threads");
   });
 }

@@ -2,6 +2,7 @@
 // The kernel cache: compiled kernels in memory (by program hash, per device) and their binaries on disk (by a hash
 // of the compiler id and the source), so a second run of a program compiles nothing. A disk entry carries its key,
 // compiler id, size and checksum; anything that does not verify is rebuilt and overwritten, never loaded.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -74,7 +75,8 @@ inline void write_cache_entry(const std::filesystem::path& file, const std::stri
   std::filesystem::create_directories(file.parent_path(), ec);
   if (ec) return;
   auto tmp = file;
-  tmp += ".tmp" + std::to_string(::getpid());
+  static std::atomic<std::uint64_t> writes{0};  // several threads of one process may write the same entry
+  tmp += ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(writes++);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return;
@@ -102,6 +104,15 @@ class KernelCache {
   // The loaded kernel for `p` on `dev`: from memory, else from disk, else compiled (and stored in both).
   std::shared_ptr<CompiledKernel> get(Device& dev, const KernelProgram& p) {
     const std::string mem_key = dev.name() + ":" + std::to_string(p.hash());
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = loaded_.find(mem_key); it != loaded_.end()) {
+        ++counters().memory_cache_hits;
+        return it->second;
+      }
+    }
+    // One compile at a time: threads that miss on the same kernel wait for the first one's result.
+    std::lock_guard compiling(compile_mutex_);
     {
       std::lock_guard lock(mutex_);
       if (auto it = loaded_.find(mem_key); it != loaded_.end()) {
@@ -146,7 +157,8 @@ class KernelCache {
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
     return buf;
   }
-  std::mutex mutex_;
+  std::mutex mutex_;          // guards loaded_
+  std::mutex compile_mutex_;  // held from a miss until its kernel is in loaded_
   std::unordered_map<std::string, std::shared_ptr<CompiledKernel>> loaded_;
 };
 
