@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -49,6 +50,10 @@ class Context {
   std::uint64_t submit(VkCommandBuffer commands);  // returns the submission's serial (1, 2, ...)
   void wait_until(std::uint64_t serial);                  // until submission `serial` (and all before it) finished
   void wait_all() { wait_until(submitted_); }
+  // Vulkan leaves the queue, command buffers, descriptor sets and our free lists to the caller to synchronize: every
+  // entry point from the core (copies, kernel runs, buffers made and freed, waits) holds this, so threads may realize
+  // at once. Recursive: a copy allocates its staging buffer from the pool.
+  std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
 
   Api api;
   VkInstance instance = VK_NULL_HANDLE;
@@ -61,6 +66,7 @@ class Context {
   bool staging = false;
 
  private:
+  std::recursive_mutex mutex_;
   struct Slot {
     VkCommandBuffer commands = VK_NULL_HANDLE;
     VkFence fence = VK_NULL_HANDLE;

@@ -64,7 +64,10 @@ std::unique_ptr<CompiledKernel> VulkanDevice::load(const std::vector<std::uint8_
   return std::make_unique<VulkanKernel>(ctx_, binary, program);
 }
 
-void VulkanDevice::synchronize() { ctx_->wait_all(); }
+void VulkanDevice::synchronize() {
+  auto lock = ctx_->lock();
+  ctx_->wait_all();
+}
 
 }  // namespace ctgrad::rt::vk
 

@@ -25,6 +25,7 @@ class VulkanDevice : public Device {
   std::vector<std::uint8_t> compile(const std::string& source, const KernelProgram& program) override;
   std::unique_ptr<CompiledKernel> load(const std::vector<std::uint8_t>& binary, const KernelProgram& program) override;
   void synchronize() override;
+  std::string description() const override { return physical_device_name() + ", " + compiler_id(); }
   bool supports(DType d) const override { return supported_[static_cast<std::size_t>(d)]; }  // checked on every realize
 
   // The Vulkan features `d` needs that this device lacks, e.g. "shaderFloat64" (empty when supported).

@@ -67,6 +67,7 @@ VulkanKernel::~VulkanKernel() { release(); }
 
 void VulkanKernel::release() {
   if (process_exiting()) return;  // the driver may be torn down already (vulkan_context.hpp)
+  auto lock = ctx_->lock();
   auto& api = ctx_->api;
   try {
     ctx_->wait_until(last_use_);
@@ -124,6 +125,7 @@ VulkanKernel::CachedSet& VulkanKernel::descriptor_set() {
 }
 
 void VulkanKernel::run(std::span<DeviceBuffer* const> bufs, const KernelProgram& program) {
+  auto lock = ctx_->lock();
   if (bufs.size() != bindings_)
     throw DeviceError("Vulkan: kernel '" + name_ + "' takes " + std::to_string(bindings_) + " buffers, got " + std::to_string(bufs.size()));
   for (std::uint32_t i = 0; i < bindings_; ++i) {

@@ -30,6 +30,7 @@ VkDeviceSize MemoryPool::bucket_size(std::size_t bytes) {
 }
 
 Block MemoryPool::acquire(std::size_t bytes, bool host_visible) {
+  auto lock = ctx_->lock();
   const VkDeviceSize bucket = bucket_size(bytes);
   if (auto it = free_.find({bucket, host_visible}); it != free_.end() && !it->second.empty()) {
     Block block = it->second.back();
@@ -83,6 +84,7 @@ void MemoryPool::destroy(const Block& block) noexcept {
 }
 
 void MemoryPool::give_back(const Block& block) noexcept {
+  auto lock = ctx_->lock();
   try {
     free_[{block.size, block.host_visible}].push_back(block);
   } catch (...) {  // no memory for the free list: free the block instead of keeping it
@@ -95,6 +97,7 @@ void MemoryPool::give_back(const Block& block) noexcept {
 }
 
 void MemoryPool::release_cached() noexcept {
+  auto lock = ctx_->lock();
   if (free_.empty() || process_exiting()) return;  // at exit the driver may be gone already: the OS frees it all
   try {
     ctx_->wait_all();  // cached blocks may still be read or written by submitted work
@@ -106,6 +109,7 @@ void MemoryPool::release_cached() noexcept {
 }
 
 std::size_t MemoryPool::cached_blocks() const {
+  auto lock = ctx_->lock();
   std::size_t n = 0;
   for (auto& [bucket, blocks] : free_) n += blocks.size();
   return n;
@@ -131,6 +135,7 @@ void Copier::transfer(VulkanBuffer& buffer, VkDeviceSize offset, VkDeviceSize by
 }
 
 void Copier::upload(VulkanBuffer& dst, const void* src, std::size_t bytes) {
+  auto lock = pool_->context().lock();
   check_size("copy_in", bytes, dst);
   if (dst.mapped() != nullptr) {
     dst.wait_until_idle();
@@ -147,6 +152,7 @@ void Copier::upload(VulkanBuffer& dst, const void* src, std::size_t bytes) {
 }
 
 void Copier::download(void* dst, VulkanBuffer& src, std::size_t bytes) {
+  auto lock = pool_->context().lock();
   check_size("copy_out", bytes, src);
   if (src.mapped() != nullptr) {
     src.wait_until_idle();
