@@ -124,7 +124,17 @@ struct UOp {
 
 namespace detail {
 
-inline std::size_t hash_mix(std::size_t h, std::size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2)); }
+// Structural hashes key the schedule and kernel caches without a full comparison, so the combine must not collide on
+// structured inputs: boost's hash_combine alone gave sum<1>() and sum() of one (64,513) buffer the same graph key.
+// Each value goes through murmur3's 64-bit finalizer first, and so does the result.
+inline std::size_t mix64(std::size_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  return x ^ (x >> 33);
+}
+inline std::size_t hash_mix(std::size_t h, std::size_t v) { return mix64(h ^ (mix64(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2))); }
 
 inline std::size_t local_hash_of(Ops op, DType dtype, const UArg& arg, const NodeShape& shape) {
   std::size_t h = hash_mix(static_cast<std::size_t>(op), static_cast<std::size_t>(dtype));
