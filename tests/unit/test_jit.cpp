@@ -1,9 +1,11 @@
-// ctgrad::jit: replays give the results of plain calls (a pure function and a training step that assigns its weights),
+// ctgrad::jit: replays give the results of plain calls (a pure function, a training step that assigns its weights, and
+// an Adam step, whose bias corrections change every step),
 // build no graph, and never write a caller's tensor.
 #define BOOST_TEST_MODULE jit
 #include <boost/test/unit_test.hpp>
 
 #include <ctgrad/jit.hpp>
+#include <ctgrad/nn/nn.hpp>
 
 namespace {
 
@@ -52,6 +54,36 @@ BOOST_AUTO_TEST_CASE(training_step_replays) {
     BOOST_TEST(got == want, "loss of call " << call);
     BOOST_TEST(jit_w.tolist() == plain_w.tolist(), boost::test_tools::per_element());
   }
+}
+
+// Adam's bias corrections depend on the step number: counted on the device, a replay advances it as a plain step does.
+BOOST_AUTO_TEST_CASE(adam_step_replays) {
+  namespace nn = ctgrad::nn;
+  ctgrad::manual_seed(5);
+  const auto w0 = Tensor<float, 6, 2>::randn().tolist();
+  auto make = [&] { return Tensor<float, 6, 2>::from(std::span<const float>(w0)).requires_grad_(); };
+  auto plain_w = make(), jit_w = make();
+  nn::optim::Adam plain_opt({nn::AnyTensor(plain_w)}, 0.05f), jit_opt({nn::AnyTensor(jit_w)}, 0.05f);
+  auto step_of = [](Tensor<float, 6, 2> w, nn::optim::Adam& opt) {
+    return [w, &opt](const Tensor<float, 8, 6>& x, const Tensor<float, 8, 2>& y) {
+      opt.zero_grad();
+      auto err = x.matmul(w) - y;
+      auto loss = (err * err).mean();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+  };
+  auto plain = step_of(plain_w, plain_opt);
+  auto jitted = ctgrad::jit(step_of(jit_w, jit_opt));
+  for (int call = 0; call < 6; ++call) {
+    auto x = Tensor<float, 8, 6>::randn();
+    auto y = Tensor<float, 8, 2>::randn();
+    const float want = plain(x, y).item(), got = jitted(x, y).item();
+    BOOST_TEST(got == want, "loss of call " << call);
+    BOOST_TEST(jit_w.tolist() == plain_w.tolist(), boost::test_tools::per_element());
+  }
+  BOOST_TEST(jitted.captured_kernels() > 0u);
 }
 
 }  // namespace

@@ -126,7 +126,12 @@ inline std::vector<ImplPtr> gradients(const TensorImpl& loss, const std::vector<
 inline void assign(const ImplPtr& t, const TensorImpl& src) {
   if (t->device != src.device) throw DeviceError("ctgrad::assign: value on " + src.device + ", tensor on " + t->device + " (move it with .to())");
   if (Capture* capture = active_capture()) {  // a jit replay must move the new value back to where the kernels read it
-    auto before = t->base->op == Ops::Buffer ? t->base->buffer : t->base->realized;
+    // where the kernels read t: an earlier assign may have bound it to a buffer seen through a Detach or a reshape
+    UOpPtr base = t->base;
+    while (!base->realized && (base->op == Ops::Detach || (base->op == Ops::View && base->arg.view && !base->arg.move &&
+                                                           is_plain_reshape(*base->arg.view, base->src[0]->numel()))))
+      base = base->src[0];
+    auto before = base->op == Ops::Buffer ? base->buffer : base->realized;
     if (!before) throw Error("ctgrad::jit: a captured function assigned to a tensor whose value was never computed (realize it first)");
     capture->assigns.push_back({t, before});
   }

@@ -19,15 +19,15 @@ class LAMB : public Optimizer {
  protected:
   void update(const Slot& s, std::vector<Update>& out) override {
     using namespace graph;
-    const auto t = static_cast<double>(steps());  // the bias corrections use this step's count, as torch's
+    const auto t = step_number(s.device);  // the bias corrections use this step's count, as torch's
     auto& m = state(m_, s);
     auto& v = state(v_, s);
     auto m1 = static_cast<double>(b1) * value(m) + (1.0 - b1) * s.grad;
     auto v1 = static_cast<double>(b2) * value(v) + (1.0 - b2) * (s.grad * s.grad);
     set(out, m, m1);
     set(out, v, v1);
-    auto m_hat = m1 * input(1.0 / (1.0 - std::pow(static_cast<double>(b1), t)), s.param, s.device);
-    auto v_hat = v1 * input(1.0 / (1.0 - std::pow(static_cast<double>(b2), t)), s.param, s.device);
+    auto m_hat = m1 / (cnst(m1, 1.0) - power(b1, t, m1));
+    auto v_hat = v1 / (cnst(v1, 1.0) - power(b2, t, v1));
     auto up = m_hat / (sqrt(v_hat) + eps);
     if (weight_decay != 0) up = up + weight_decay * s.param;
     UOpPtr scale = input(lr, s.param, s.device);

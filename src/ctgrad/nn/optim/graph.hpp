@@ -2,6 +2,7 @@
 // The optimizers' math on untyped lazy nodes: parameters come as AnyTensors, whose shapes are known at run time
 // only. Same-shape elementwise ops, whole-tensor sums broadcast back, and 2-d matmul (Muon) as movement + reduce,
 // the way the typed layer builds them. Nothing here records gradients: the inputs are detached.
+#include <cmath>
 #include <cstring>
 
 #include "ctgrad/runtime/autograd.hpp"
@@ -20,6 +21,7 @@ inline UOpPtr operator/(const UOpPtr& a, const UOpPtr& b) { return alu(Ops::Div,
 inline UOpPtr operator*(double v, const UOpPtr& a) { return cnst(a, v) * a; }
 inline UOpPtr operator+(const UOpPtr& a, double v) { return a + cnst(a, v); }
 inline UOpPtr sqrt(const UOpPtr& a) { return rt::make_uop(Ops::Sqrt, a->dtype, {a}, {}, a->shape); }
+inline UOpPtr exp2(const UOpPtr& a) { return rt::make_uop(Ops::Exp2, a->dtype, {a}, {}, a->shape); }
 inline UOpPtr maximum(const UOpPtr& a, double v) { return alu(Ops::Max, a, cnst(a, v)); }
 // where(a > 0, yes, no)
 inline UOpPtr where_positive(const UOpPtr& a, const UOpPtr& yes, const UOpPtr& no) {
@@ -59,6 +61,13 @@ inline UOpPtr input(double v, const UOpPtr& like, const std::string& device) {
   auto x = rt::buffer_uop(buf);
   if (like->dtype != rt::DType::Float32) x = rt::make_uop(Ops::Cast, like->dtype, {x}, {}, x->shape);
   return broadcast(x, like->shape);
+}
+
+// base^t for a float32 node t (a step count), in like's dtype and shape.
+inline UOpPtr power(double base, const UOpPtr& t, const UOpPtr& like) {
+  auto p = exp2(std::log2(base) * t);
+  if (like->dtype != rt::DType::Float32) p = rt::make_uop(Ops::Cast, like->dtype, {p}, {}, p->shape);
+  return broadcast(p, like->shape);
 }
 
 inline UOpPtr transpose(const UOpPtr& x) {

@@ -2,6 +2,8 @@
 // Optimizer: holds the parameters (AnyTensor handles) and the learning rate `lr`; step() builds every parameter's
 // and state's new value as lazy nodes, realizes them all in one schedule (the updates fuse into few kernels), then
 // binds them. zero_grad() drops the accumulated gradients. Subclasses give the math (tinygrad's _step).
+#include <map>
+#include <string>
 #include <vector>
 
 #include "ctgrad/nn/any_tensor.hpp"
@@ -33,6 +35,7 @@ class Optimizer {
   void step(const std::vector<AnyTensor>& buffers = {}) {
     NoGrad no_grad;
     ++steps_;
+    counting_.clear();
     std::vector<Update> ups;
     for (std::size_t i = 0; i < params.size(); ++i) {
       const auto& impl = params[i].impl();
@@ -40,6 +43,7 @@ class Optimizer {
       Slot s{i, rt::detach_uop(impl->node()), rt::detach_uop(impl->grad->node()), impl->device};
       update(s, ups);
     }
+    for (auto& [device, count] : counting_) ups.push_back({counts_[device], count});
     for (const auto& b : buffers)
       if (b.impl()->base->op != rt::Ops::Buffer) ups.push_back({b.impl(), rt::detach_uop(b.impl()->node())});
     std::vector<std::pair<rt::UOpPtr, std::string>> nodes;
@@ -77,10 +81,29 @@ class Optimizer {
     return t;
   }
   static rt::UOpPtr value(const rt::ImplPtr& t) { return rt::detach_uop(t->node()); }
+  // This step's number (1, 2, ...) as a one-element float32 node, counted on the device like any state tensor: a
+  // ctgrad::jit replay, which runs no host code, advances it too (bias corrections from the host's count would stay
+  // those of the captured step). Exact up to 2^24 steps.
+  rt::UOpPtr step_number(const std::string& device) {
+    if (auto it = counting_.find(device); it != counting_.end()) return it->second;
+    auto& done = counts_[device];
+    if (!done) {  // a buffer of its own, not a constant: equal graphs of two optimizers would share one realized count
+      auto zero = std::make_shared<rt::Buffer>(device, rt::DType::Float32, 1);
+      const float z = 0;
+      zero->copy_in(&z);
+      done = rt::make_impl(rt::buffer_uop(zero), stack_of(contiguous(1, graph::shape_of({1}).shape)), device);
+    }
+    using graph::operator+;
+    return counting_[device] = value(done) + 1.0;
+  }
   void set(std::vector<Update>& out, const Slot& s, rt::UOpPtr v) { out.push_back({params[s.index].impl(), std::move(v)}); }
   static void set(std::vector<Update>& out, const rt::ImplPtr& state, rt::UOpPtr v) { out.push_back({state, std::move(v)}); }
 
   std::size_t steps_ = 0;
+
+ private:
+  std::map<std::string, rt::ImplPtr> counts_;      // per device: the number of steps taken
+  std::map<std::string, rt::UOpPtr> counting_;     // per device: this step's number (lazy), while step() runs
 };
 
 }  // namespace ctgrad::nn::optim
