@@ -4,6 +4,7 @@
 #          first command); it saves fashion_mnist.safetensors and classify reads it back
 #   tour   the example tour
 #   test   the whole test suite, plus the core suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   tsan   the suites that use the thread pool and the kernel cache, under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 job=${1:-tour}
@@ -40,8 +41,17 @@ case "$job" in
     set -o pipefail
     meson test -C build --num-processes 2 --print-errorlogs | sed '/^Full log written to/d'
     ;;
+  tsan)
+    # kernels run on the pool's threads (C device: compiled without TSan, so only ctgrad's own code is checked);
+    # the cache suite also realizes from several threads at once
+    tsan_tests=(cache jit device ops_reference)
+    configure build-tsan -Db_sanitize=thread -Db_lundef=false -Dllvm=disabled -Dcuda=disabled -Dvulkan=disabled -Dmodule=disabled
+    ninja -C build-tsan -j2 tests/backend/c/test_c_backend "${tsan_tests[@]/#/tests/test_}"
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      meson test -C build-tsan --no-rebuild --num-processes 2 --print-errorlogs c_backend "${tsan_tests[@]}"
+    ;;
   *)
-    echo "usage: scripts/ctgrad.sh train|tour|test" >&2
+    echo "usage: scripts/ctgrad.sh train|tour|test|tsan" >&2
     exit 2
     ;;
 esac
