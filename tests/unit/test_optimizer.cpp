@@ -203,14 +203,15 @@ BOOST_AUTO_TEST_CASE(reductions_match_unoptimized, CTGRAD_ON_DEVICES) {
 }
 
 // A convolution's output width (6 here) is no multiple of the vector width: the heuristic puts the lanes on the
-// output channels instead, with the weight packed so they are contiguous, and tiles the width in registers. The
+// output channels instead, with the weight packed so they are contiguous, and tiles the width in registers (in a
+// kernel of 2^20 steps or more: 16*32*6*6 outputs of 8*3*3 products here; smaller ones do not pay for the pack). The
 // forward pass, the weight gradient (lanes on the output gradient's channels) and the input gradient (a reduction
 // without actions, through the tile linearizer's index folding) match NOOPT=1.
 BOOST_AUTO_TEST_CASE(convolutions_tile_output_channels, CTGRAD_ON_DEVICES) {
   ctgrad_test::on_each_device([](const std::string& dev) {
-    auto x = input<Tensor<float, 2, 3, 8, 8>>(dev, 40);
-    auto w = input<Tensor<float, 32, 3, 3, 3>>(dev, 41);
-    auto g = input<Tensor<float, 2, 32, 6, 6>>(dev, 42);
+    auto x = input<Tensor<float, 16, 8, 8, 8>>(dev, 40);
+    auto w = input<Tensor<float, 32, 8, 3, 3>>(dev, 41);
+    auto g = input<Tensor<float, 16, 32, 6, 6>>(dev, 42);
     if (is_cpu(dev)) {
       std::vector<std::string> notes;
       auto p = program_of(x.conv2d(w), dev, &notes);
