@@ -28,7 +28,7 @@ if "$python" -c 'import torch' 2>/dev/null; then
 import json, sys
 r = json.loads(sys.argv[1])
 t = r["to_90"]
-print(f"{r[\"samples_per_s\"]:.0f} {100 * r[\"final_accuracy\"]:.2f} " + (f"{t[\"seconds\"]:.1f}_{t[\"step\"]}" if t else "-"))' "$peer")
+print("%.0f %.2f %s" % (r["samples_per_s"], 100 * r["final_accuracy"], "%.1f_%d" % (t["seconds"], t["step"]) if t else "-"))' "$peer")
 else
   echo "skipped: $python has no torch (set PYTHON to an interpreter with torch)"
   pt_rate=- pt_acc=- pt_90=-

@@ -26,6 +26,19 @@ BOOST_AUTO_TEST_CASE(pure_function_replays) {
   BOOST_TEST(jitted.captured_kernels() >= 1u);
 }
 
+// Six training steps on random batches, plain and jitted (the first plain, the second captured, then replays): the
+// same losses and weights, bit for bit.
+template <class Plain, class Jitted>
+void expect_same_steps(Plain& plain, Jitted& jitted, const Tensor<float, 6, 2>& plain_w, const Tensor<float, 6, 2>& jit_w) {
+  for (int call = 0; call < 6; ++call) {
+    auto x = Tensor<float, 8, 6>::randn();
+    auto y = Tensor<float, 8, 2>::randn();
+    const float want = plain(x, y).item(), got = jitted(x, y).item();
+    BOOST_TEST(got == want, "loss of call " << call);
+    BOOST_TEST(jit_w.tolist() == plain_w.tolist(), boost::test_tools::per_element());
+  }
+}
+
 // Plain SGD on a linear model, jitted and not, from the same start: the same losses and weights, bit for bit.
 BOOST_AUTO_TEST_CASE(training_step_replays) {
   ctgrad::manual_seed(3);
@@ -47,13 +60,7 @@ BOOST_AUTO_TEST_CASE(training_step_replays) {
   };
   auto plain = step_of(plain_w);
   auto jitted = ctgrad::jit(step_of(jit_w));
-  for (int call = 0; call < 6; ++call) {
-    auto x = Tensor<float, 8, 6>::randn();
-    auto y = Tensor<float, 8, 2>::randn();
-    const float want = plain(x, y).item(), got = jitted(x, y).item();
-    BOOST_TEST(got == want, "loss of call " << call);
-    BOOST_TEST(jit_w.tolist() == plain_w.tolist(), boost::test_tools::per_element());
-  }
+  expect_same_steps(plain, jitted, plain_w, jit_w);
 }
 
 // Adam's bias corrections depend on the step number: counted on the device, a replay advances it as a plain step does.
@@ -76,13 +83,7 @@ BOOST_AUTO_TEST_CASE(adam_step_replays) {
   };
   auto plain = step_of(plain_w, plain_opt);
   auto jitted = ctgrad::jit(step_of(jit_w, jit_opt));
-  for (int call = 0; call < 6; ++call) {
-    auto x = Tensor<float, 8, 6>::randn();
-    auto y = Tensor<float, 8, 2>::randn();
-    const float want = plain(x, y).item(), got = jitted(x, y).item();
-    BOOST_TEST(got == want, "loss of call " << call);
-    BOOST_TEST(jit_w.tolist() == plain_w.tolist(), boost::test_tools::per_element());
-  }
+  expect_same_steps(plain, jitted, plain_w, jit_w);
   BOOST_TEST(jitted.captured_kernels() > 0u);
 }
 
