@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The flagship's training loop in PyTorch (the peer of examples/fashion_mnist): tinygrad's beautiful_mnist CNN,
-Adam (lr LR), batch 512, random batches of Fashion-MNIST from the Debian package's idx.gz files, on the CPU with the
-threads given (or on DEVICE=cuda, synchronized before each step's time is taken). Prints one JSON line: samples/s of the training steps, and the training time (evaluation excluded) at
-which the test accuracy, checked every EVAL_EVERY steps, first reached 90%.
+Adam (lr LR with the flagship's cosine decay), batch 512, random batches of Fashion-MNIST from the Debian package's
+idx.gz files, on the CPU with the threads given (or on DEVICE=cuda, synchronized before each step's time is taken).
+Prints one JSON line: samples/s of the training steps, and the training time (evaluation excluded) at which the test
+accuracy, checked every EVAL_EVERY steps, first reached 90%.
 usage: peer_train_torch.py STEPS EVAL_EVERY THREADS LR [DEVICE]"""
-import gzip, json, os, sys, time
+import gzip, json, math, os, sys, time
 import numpy as np
 import torch
 from torch import nn
@@ -37,6 +38,8 @@ def main():
     train_s, to_90, acc = 0.0, None, 0.0
     for step in range(1, steps + 1):
         t0 = time.perf_counter()
+        for group in opt.param_groups:  # the flagship's cosine decay of the learning rate
+            group["lr"] = lr * 0.5 * (1 + math.cos(math.pi * (step - 1) / steps))
         rows = torch.randint(0, 60000, (512,), device=dev)
         opt.zero_grad()
         loss = nn.functional.cross_entropy(net(xtr[rows]), ytr[rows])

@@ -1,9 +1,10 @@
-// The flagship: tinygrad's beautiful_mnist CNN trained with Adam on Fashion-MNIST (the real data, from the Debian
+// The flagship: tinygrad's beautiful_mnist CNN trained with Adam (lr 1e-3, cosine decay) on Fashion-MNIST (the real data, from the Debian
 // package dataset-fashion-mnist), with a progress bar; then the test accuracy, and a safetensors checkpoint that
 // PyTorch can load (state-dict keys as PyTorch names them). STEPS=n is a setting (the default reaches 90%);
 // EVAL_EVERY=n also measures the test accuracy every n steps (not counted as training time) and reports when it
 // first reached 90% (bench/bench_train.sh uses it).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -19,12 +20,13 @@ int main() {
   const int eval_every = static_cast<int>(std::stol(rt::getenv_or("EVAL_EVERY", "0")));
   const std::string checkpoint = rt::getenv_or("CHECKPOINT", "fashion_mnist.safetensors");
   manual_seed(42);
-  std::printf("Fashion-MNIST, beautiful_mnist CNN, Adam, batch %zu, %d steps on %s\n", BS, steps, default_device().c_str());
+  std::printf("Fashion-MNIST, beautiful_mnist CNN, Adam (lr 1e-3, cosine decay), batch %zu, %d steps on %s\n", BS, steps, default_device().c_str());
   auto [X_train, Y_train, X_test, Y_test] = nn::datasets::fashion_mnist();
   const Split train = host_split(X_train, Y_train), test = host_split(X_test, Y_test);
 
   Net net;
   nn::optim::Adam opt(nn::state::get_parameters(net));
+  const float base_lr = opt.lr;
   std::mt19937_64 rng(42);
   Progress bar(steps, BS);
   double reached_90 = -1;
@@ -32,6 +34,8 @@ int main() {
   for (int step = 1; step <= steps; ++step) {
     auto b = random_batch<BS>(train, rng);
     Train training;
+    // cosine decay of the learning rate over the run: at a constant 1e-3 the test accuracy wanders around 90%
+    opt.lr = base_lr * 0.5f * (1.0f + static_cast<float>(std::cos(3.141592653589793 * (step - 1) / steps)));
     opt.zero_grad();
     auto logits = net(b.x);
     auto loss = logits.sparse_categorical_crossentropy(b.y);
