@@ -48,6 +48,7 @@ int main() {
       bar.update(step, loss.item(), static_cast<double>(right) / BS);
     }
     if (eval_every > 0 && step % eval_every == 0) {
+      Train evaluation(false);  // BatchNorm on its running statistics, which test batches must not move
       const auto t0 = std::chrono::steady_clock::now();
       const double acc = accuracy<500>(net, test);
       bar.exclude(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
