@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The flagship's training loop beside PyTorch CPU, one after the other in one run on this machine: tinygrad's
-# beautiful_mnist CNN on Fashion-MNIST, Adam (lr 1e-3), random batches of 512, all cores for each (the pool's threads;
+# beautiful_mnist CNN on Fashion-MNIST, Adam (lr 1e-3, cosine decay), random batches of 512, all cores for each (the pool's threads;
 # torch.set_num_threads). The test accuracy is measured every EVAL_EVERY steps, outside the training time. Prints one
 # table: samples/s, training seconds to 90% test accuracy, and the model's arithmetic rate (3x the forward FLOPs per
 # sample, 79.3 MFLOP) for comparison with the FMA peak that bench/bench_gemm measures.
@@ -42,7 +42,7 @@ row() {  # row <name> <samples/s> <to-90 "seconds step" or -> <final accuracy>
   printf "%-16s %11s %14s %9s %10s %10s\n" "$1" "$2" "$s" "$st" "$4" "$gf"
 }
 echo
-echo "beautiful_mnist CNN on Fashion-MNIST, batch 512, $steps steps, Adam lr 1e-3, $threads threads, test accuracy every $every steps"
+echo "beautiful_mnist CNN on Fashion-MNIST, batch 512, $steps steps, Adam lr 1e-3 (cosine decay), $threads threads, test accuracy every $every steps"
 printf "%-16s %11s %14s %9s %10s %10s\n" "" "samples/s" "s to 90% acc" "at step" "final acc" "GFLOP/s"
 row "ctgrad (LLVM)" "${ct_rate:--}" "${ct_90:--}" "${ct_acc:--}"
 row "PyTorch CPU" "$pt_rate" "${pt_90/_/ }" "$pt_acc"
