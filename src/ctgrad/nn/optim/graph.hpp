@@ -52,13 +52,18 @@ inline UOpPtr sum_all(const UOpPtr& x) {
 }
 inline UOpPtr norm(const UOpPtr& x) { return sqrt(sum_all(x * x)); }
 
-// A hyperparameter that changes from step to step (lr, bias corrections) as a one-element buffer broadcast to
-// like's shape, not a constant: the kernels stay the same across steps and are compiled once.
-inline UOpPtr input(double v, const UOpPtr& like, const std::string& device) {
+// v in a one-element float32 buffer of its own: unlike a constant, no kernel depends on its value and no other graph
+// hash-conses with it.
+inline UOpPtr scalar_buffer(double v, const std::string& device) {
   auto buf = std::make_shared<rt::Buffer>(device, rt::DType::Float32, 1);
   const float f = static_cast<float>(v);
   buf->copy_in(&f);
-  auto x = rt::buffer_uop(buf);
+  return rt::buffer_uop(buf);
+}
+// A hyperparameter the host may change from step to step (lr) as a scalar buffer broadcast to like's shape: the
+// kernels stay the same across steps and are compiled once.
+inline UOpPtr input(double v, const UOpPtr& like, const std::string& device) {
+  auto x = scalar_buffer(v, device);
   if (like->dtype != rt::DType::Float32) x = rt::make_uop(Ops::Cast, like->dtype, {x}, {}, x->shape);
   return broadcast(x, like->shape);
 }

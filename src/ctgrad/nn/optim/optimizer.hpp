@@ -87,12 +87,8 @@ class Optimizer {
   rt::UOpPtr step_number(const std::string& device) {
     if (auto it = counting_.find(device); it != counting_.end()) return it->second;
     auto& done = counts_[device];
-    if (!done) {  // a buffer of its own, not a constant: equal graphs of two optimizers would share one realized count
-      auto zero = std::make_shared<rt::Buffer>(device, rt::DType::Float32, 1);
-      const float z = 0;
-      zero->copy_in(&z);
-      done = rt::make_impl(rt::buffer_uop(zero), stack_of(contiguous(1, graph::shape_of({1}).shape)), device);
-    }
+    if (!done)  // a buffer of its own, not a constant: equal graphs of two optimizers would share one realized count
+      done = rt::make_impl(graph::scalar_buffer(0, device), stack_of(contiguous(1, graph::shape_of({1}).shape)), device);
     using graph::operator+;
     return counting_[device] = value(done) + 1.0;
   }

@@ -59,6 +59,13 @@ struct KernelFacts {
   UOpPtr acc;
 };
 
+// Invocations times loop trips: the steps of the kernel's whole iteration space.
+inline std::int64_t iteration_steps(const std::vector<Axis>& axes) {
+  std::int64_t n = 1;
+  for (const auto& a : axes) n *= a.size;
+  return n;
+}
+
 inline void collect_facts(const UOpPtr& n, bool under_acc, KernelFacts& f, std::unordered_set<const UOp*>& seen) {
   if (!seen.insert(n.get()).second) return;
   if (n->op == Ops::Acc) {
@@ -96,9 +103,7 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
     return n;
   };
   // a packed copy costs a kernel launch and a lowering on every call: only for kernels with work enough to hide them
-  std::int64_t work = 1;
-  for (auto& a : axes) work *= a.size;
-  const bool may_pack = work >= (std::int64_t{1} << 20);
+  const bool may_pack = iteration_steps(axes) >= (std::int64_t{1} << 20);
   int lane = -1, packed = -1;
   bool needs_pack = false;
   std::int64_t best = kUnknown;
@@ -209,8 +214,7 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
       // pack operands whose rows alias in cache (a stride of a multiple of 1 KiB), where the product is large enough
       // to pay for the copies and for the lowering they cost on every call (a kernel with packed copies is lowered
       // again each time: its schedule holds buffers no cache entry can name)
-      std::int64_t work = 1;
-      for (auto& a : axes) work *= a.size;
+      const std::int64_t work = iteration_steps(axes);
       for (std::size_t j = 0; j < f.loads.size() && work >= (std::int64_t{1} << 27); ++j) {
         bool aliasing = false;
         for (std::size_t i = 0; i < axes.size(); ++i) {
