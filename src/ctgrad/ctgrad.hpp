@@ -6,4 +6,6 @@
 #include "ctgrad/shape.hpp"
 #include "ctgrad/tensor.hpp"
 #include "ctgrad/ops.hpp"
+#include "ctgrad/runtime/debug.hpp"
+#include "ctgrad/runtime/library.hpp"
 #include "ctgrad/runtime/mode.hpp"

@@ -1,27 +1,14 @@
 #pragma once
-// Devices, as tinygrad's `Device` names them: the default one (env DEVICE=C|LLVM|CUDA|VULKAN, else LLVM when this
-// program links it, else the header-only C), the ones present, what each is, and waiting for queued kernels.
+// Devices, as tinygrad's `Device` names them: the default one (library.hpp's default_device()), the ones present,
+// what each is, and waiting for queued kernels.
 #include <string>
 #include <vector>
 
-#include "ctgrad/runtime/backends.hpp"
-#include "ctgrad/runtime/c/c_device.hpp"
-#include "ctgrad/runtime/debug.hpp"
+#include "ctgrad/runtime/device.hpp"
+#include "ctgrad/runtime/errors.hpp"
+#include "ctgrad/runtime/library.hpp"
 
 namespace ctgrad {
-
-inline std::string default_device() {
-  static const std::string name = [] {
-    auto env = rt::getenv_or("DEVICE", "");
-    if (!env.empty()) return env;
-#ifdef CTGRAD_WITH_LLVM
-    return std::string("LLVM");
-#else
-    return std::string("C");
-#endif
-  }();
-  return name;
-}
 
 // One device of this build: whether it opens on this machine, and what it is (or why it does not open).
 struct DeviceInfo {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "ctgrad/ctgrad.hpp"
+#include "ctgrad/runtime/capture.hpp"
+#include "ctgrad/runtime/debug.hpp"
 
 namespace ctgrad {
 

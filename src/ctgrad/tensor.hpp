@@ -16,6 +16,8 @@
 #include "ctgrad/dtype.hpp"
 #include "ctgrad/random.hpp"
 #include "ctgrad/runtime/autograd.hpp"
+#include "ctgrad/runtime/library.hpp"
+#include "ctgrad/runtime/movement.hpp"
 #include "ctgrad/shape.hpp"
 
 namespace ctgrad {

@@ -19,4 +19,5 @@ cflags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-variable=prefix="$root" --
 libs=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-variable=prefix="$root" --libs ctgrad)
 # shellcheck disable=SC2086
 clang++-19 $cflags "$src/subprojects/consumer/main.cpp" -o "$work/installed_consumer" $libs
-"$work/installed_consumer"
+libdir=$(dirname "$(find "$root" -name 'libctgrad.so' | head -n1)")  # the staged prefix is not on the loader's path
+LD_LIBRARY_PATH="$libdir" "$work/installed_consumer"

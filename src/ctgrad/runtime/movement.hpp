@@ -2,7 +2,7 @@
 // Movement nodes: on a gradient path each movement op is a View node of its own, carrying the op (arg.move) beside
 // its one-op view. The lowering folds chains of them like any views; the gradient rules read arg.move for the adjoint.
 // Off gradient paths movement ops stay folded into the tensor's view and make no node at all.
-#include "ctgrad/runtime/lower.hpp"
+#include "ctgrad/runtime/view_nodes.hpp"
 
 namespace ctgrad::rt {
 

@@ -7,8 +7,11 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "ctgrad/runtime/implementation.hpp"
+//
 #include "ctgrad/runtime/cache.hpp"
 #include "ctgrad/runtime/capture.hpp"
+#include "ctgrad/runtime/library.hpp"
 #include "ctgrad/runtime/linearize.hpp"
 #include "ctgrad/runtime/viz.hpp"
 
@@ -160,8 +163,7 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
 
 }  // namespace detail
 
-// Computes several nodes as one schedule (shared subgraphs once, one DEBUG summary); returns their buffers in order.
-inline std::vector<std::shared_ptr<Buffer>> realize_all(const std::vector<std::pair<UOpPtr, std::string>>& nodes) {
+CTGRAD_API std::vector<std::shared_ptr<Buffer>> realize_all(const std::vector<std::pair<UOpPtr, std::string>>& nodes) {
   RealizeStats stats;
   viz::RealizeScope viz_scope(nodes);
   auto t0 = std::chrono::steady_clock::now();
@@ -175,7 +177,6 @@ inline std::vector<std::shared_ptr<Buffer>> realize_all(const std::vector<std::p
   return out;
 }
 
-// Computes `node` on `device` (and everything it needs); returns its buffer.
-inline std::shared_ptr<Buffer> realize(const UOpPtr& node, const std::string& device) { return realize_all({{node, device}})[0]; }
+CTGRAD_API std::shared_ptr<Buffer> realize(const UOpPtr& node, const std::string& device) { return realize_all({{node, device}})[0]; }
 
 }  // namespace ctgrad::rt

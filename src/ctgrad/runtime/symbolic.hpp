@@ -9,13 +9,6 @@
 
 namespace ctgrad::rt {
 
-inline UOpPtr const_like(const UOp& like, double v, DType dtype) {
-  UArg a;
-  a.value = v;
-  return make_uop(Ops::Const, dtype, {}, a, like.shape);
-}
-inline UOpPtr const_like(const UOp& like, double v) { return const_like(like, v, like.dtype); }
-
 // Inclusive bounds of an integer-valued node (index arithmetic only; anything unknown is unbounded).
 struct Bounds {
   double lo, hi;

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "ctgrad/runtime/lower.hpp"
+#include "ctgrad/runtime/view_nodes.hpp"
 
 namespace ctgrad::rt {
 

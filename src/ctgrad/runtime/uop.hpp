@@ -224,6 +224,14 @@ inline UOpPtr make_uop(Ops op, DType dtype, std::vector<UOpPtr> src, UArg arg, c
   return node;
 }
 
+// A constant of `like`'s shape.
+inline UOpPtr const_like(const UOp& like, double v, DType dtype) {
+  UArg a;
+  a.value = v;
+  return make_uop(Ops::Const, dtype, {}, a, like.shape);
+}
+inline UOpPtr const_like(const UOp& like, double v) { return const_like(like, v, like.dtype); }
+
 inline const NodeShape& scalar_shape() {
   static const NodeShape scalar;
   return scalar;

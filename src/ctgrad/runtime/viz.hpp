@@ -300,13 +300,3 @@ class RealizeScope {
 };
 
 }  // namespace ctgrad::rt::viz
-
-namespace ctgrad::viz {
-
-// Writes the VIZ page now, to `path` (empty: $VIZ_PATH, else ./ctgrad_viz.html), and returns the path written. With
-// VIZ=1 the page is also written at exit; without it, nothing is recorded unless enable() was called.
-inline std::string write(const std::string& path = "") { return rt::viz::Recorder::instance().write(path); }
-inline bool enabled() { return rt::viz::enabled(); }
-inline void enable(bool on = true) { rt::viz::set_enabled(on); }
-
-}  // namespace ctgrad::viz

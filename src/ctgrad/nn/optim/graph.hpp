@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "ctgrad/runtime/autograd.hpp"
+#include "ctgrad/runtime/grad_ops.hpp"
+#include "ctgrad/runtime/library.hpp"
 
 namespace ctgrad::nn::optim::graph {
 

@@ -1,0 +1,36 @@
+#pragma once
+// The definitions of libctgrad's entry points (library.hpp): compiled once into the library (src/lib/ctgrad.cpp),
+// or inline into every translation unit with CTGRAD_HEADER_ONLY.
+#include "ctgrad/runtime/implementation.hpp"
+//
+#include "ctgrad/runtime/autograd_impl.hpp"
+#include "ctgrad/runtime/backends.hpp"
+#include "ctgrad/runtime/c/c_device.hpp"
+#include "ctgrad/runtime/debug.hpp"
+#include "ctgrad/runtime/realize.hpp"
+#include "ctgrad/runtime/viz.hpp"
+
+namespace ctgrad {
+
+CTGRAD_API std::string default_device() {
+  static const std::string name = [] {
+    auto env = rt::getenv_or("DEVICE", "");
+    if (!env.empty()) return env;
+#ifdef CTGRAD_WITH_LLVM
+    return std::string("LLVM");
+#else
+    return std::string("C");
+#endif
+  }();
+  return name;
+}
+
+}  // namespace ctgrad
+
+namespace ctgrad::viz {
+
+CTGRAD_API std::string write(const std::string& path) { return rt::viz::Recorder::instance().write(path); }
+CTGRAD_API bool enabled() { return rt::viz::enabled(); }
+CTGRAD_API void enable(bool on) { rt::viz::set_enabled(on); }
+
+}  // namespace ctgrad::viz
