@@ -50,13 +50,11 @@ int main(int argc, char** argv) {
   constexpr double kChainBytes = 3.0 * N * sizeof(float);
   std::printf("peer (PyTorch) copy bandwidth: %.0f GB/s%s\n", copy_bw * 1e-9, copy_bw < 0 ? " (torch or GPU not found)" : "");
   for (const std::string dev : {"CUDA", "VULKAN"}) {
-    try {
-      rt::device(dev);
-    } catch (const DeviceError& e) {
-      std::printf("\n%s: skipped (%s)\n", dev.c_str(), e.what());
+    if (const auto info = Device::describe(dev); !info.available) {
+      std::printf("\n%s: skipped (%s)\n", dev.c_str(), info.description.c_str());
       continue;
     }
-    auto sync = [&] { rt::device(dev).synchronize(); };
+    auto sync = [&] { Device::synchronize(dev); };
     std::printf("\n%s                         %12s %12s %14s\n", dev.c_str(), "ctgrad", "PyTorch", "ctgrad/torch");
     auto a = Tensor<float, N>::rand().to(dev).realize(), b = Tensor<float, N>::rand().to(dev).realize();
     const double chain = median_seconds(20, [&] {

@@ -62,6 +62,8 @@ using ctgrad::stack_of;
 using ctgrad::manual_seed;
 using ctgrad::default_device;
 using ctgrad::Error;
+using ctgrad::Device;
+using ctgrad::DeviceInfo;
 using ctgrad::DeviceError;
 using ctgrad::OutOfMemory;
 using ctgrad::CompileError;
@@ -69,7 +71,6 @@ using ctgrad::CompileError;
 
 export namespace ctgrad::rt {
 using ctgrad::rt::counters;
-using ctgrad::rt::device_names;
 using ctgrad::rt::live_uops;
 using ctgrad::rt::set_debug_level;
 }  // namespace ctgrad::rt

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "ctgrad/runtime/device.hpp"
 #include "ctgrad/runtime/errors.hpp"
 #include "ctgrad/runtime/library.hpp"
 
@@ -23,24 +22,16 @@ struct Device {
   Device() = delete;
   static std::string default_name() { return default_device(); }
   // The devices this program was built with, whether or not they open here.
-  static std::vector<std::string> built() { return rt::device_names(); }
-  static DeviceInfo describe(const std::string& name = default_device()) {
-    try {
-      return {name, true, rt::device(name).description()};
-    } catch (const DeviceError& e) {
-      return {name, false, e.what()};
-    }
-  }
+  CTGRAD_API static std::vector<std::string> built();
+  CTGRAD_API static DeviceInfo describe(const std::string& name = default_device());
   // The devices that open here (tinygrad's get_available_devices), the default one first.
-  static std::vector<std::string> available() {
-    std::vector<std::string> out;
-    if (describe().available) out.push_back(default_device());
-    for (const auto& name : built())
-      if (name != default_device() && describe(name).available) out.push_back(name);
-    return out;
-  }
+  CTGRAD_API static std::vector<std::string> available();
   // Waits until every kernel queued on the device has finished. Throws DeviceError for an unknown device.
-  static void synchronize(const std::string& name = default_device()) { rt::device(name).synchronize(); }
+  CTGRAD_API static void synchronize(const std::string& name = default_device());
 };
 
 }  // namespace ctgrad
+
+#ifdef CTGRAD_HEADER_ONLY
+#include "ctgrad/device_impl.hpp"  // NOLINT: the definitions follow their declarations
+#endif

@@ -311,16 +311,7 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
   }
   // The same values on another device (realizes this tensor first).
   // The copy is a new leaf: gradients do not flow across devices.
-  Tensor to(const std::string& device) const {
-    rt::device(device);  // fails early, naming the device, if it does not exist
-    if (device == this->device()) return *this;
-    auto src = rt::contiguous_buffer(*impl_);
-    std::vector<std::uint8_t> host(src->nbytes());
-    src->copy_out(host.data());
-    auto dst = std::make_shared<rt::Buffer>(device, dtype_of<DType>(), static_cast<std::int64_t>(numel));
-    dst->copy_in(host.data());
-    return from_buffer(dst, device);
-  }
+  Tensor to(const std::string& device) const { return wrap(rt::to_device(impl_, device)); }
   const std::string& device() const { return impl_->device; }
 
   // ---- autograd ----

@@ -5,7 +5,7 @@
 int main() {
   using namespace ctgrad;
   int failures = 0;
-  for (const auto& dev : rt::device_names()) {
+  for (const auto& dev : Device::built()) {
     try {
       auto x = Tensor<float, 4>::from({1, 2, 3, 4}).to(dev);
       const float s = (x * x).sum().item();  // 30

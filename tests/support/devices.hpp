@@ -24,17 +24,17 @@ inline bool selected(const std::string& name) {
 inline const std::vector<std::string>& usable_devices() {
   static const std::vector<std::string> usable = [] {
     std::vector<std::string> out;
-    for (const auto& name : ctgrad::rt::device_names()) {
+    for (const auto& name : ctgrad::Device::built()) {
       if (!selected(name)) {
         std::clog << "skipping device " << name << ": not in CTGRAD_TEST_DEVICES\n";
         continue;
       }
-      try {
-        ctgrad::rt::device(name);
+      const auto info = ctgrad::Device::describe(name);
+      if (info.available) {
         out.push_back(name);
-      } catch (const ctgrad::DeviceError& e) {
-        BOOST_TEST_MESSAGE("skipping device " << name << ": " << e.what());
-        std::clog << "skipping device " << name << ": " << e.what() << "\n";  // also seen at the default log level
+      } else {
+        BOOST_TEST_MESSAGE("skipping device " << name << ": " << info.description);
+        std::clog << "skipping device " << name << ": " << info.description << "\n";  // also seen at the default log level
       }
     }
     return out;

@@ -11,14 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "ctgrad/runtime/api.hpp"
 #include "ctgrad/runtime/buffer.hpp"
 #include "ctgrad/runtime/tensor_impl.hpp"
 
-#ifdef CTGRAD_HEADER_ONLY
-#define CTGRAD_API inline
-#else
-#define CTGRAD_API
-#endif
 
 namespace ctgrad {
 // The device tensors are created on: env DEVICE=C|LLVM|CUDA|VULKAN, else LLVM when the build has it, else C.
@@ -36,6 +32,9 @@ CTGRAD_API void requires_grad(const ImplPtr& t, bool on);
 CTGRAD_API void backward(const TensorImpl& loss);
 CTGRAD_API std::vector<ImplPtr> gradients(const TensorImpl& loss, const std::vector<const TensorImpl*>& targets);
 CTGRAD_API void assign(const ImplPtr& t, const TensorImpl& src);
+// t's values on `device` in a new leaf buffer (t itself when it is there already); throws DeviceError naming an
+// unknown device.
+CTGRAD_API ImplPtr to_device(const ImplPtr& t, const std::string& device);
 }  // namespace ctgrad::rt
 
 namespace ctgrad::viz {

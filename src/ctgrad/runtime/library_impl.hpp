@@ -4,6 +4,10 @@
 #include "ctgrad/runtime/implementation.hpp"
 //
 #include "ctgrad/runtime/autograd_impl.hpp"
+#include "ctgrad/runtime/buffer_impl.hpp"
+#include "ctgrad/runtime/movement_impl.hpp"
+#include "ctgrad/runtime/uop_impl.hpp"
+#include "ctgrad/runtime/view_nodes_impl.hpp"
 #include "ctgrad/runtime/backends.hpp"
 #include "ctgrad/runtime/c/c_device.hpp"
 #include "ctgrad/runtime/debug.hpp"
@@ -26,6 +30,21 @@ CTGRAD_API std::string default_device() {
 }
 
 }  // namespace ctgrad
+
+namespace ctgrad::rt {
+
+CTGRAD_API ImplPtr to_device(const ImplPtr& t, const std::string& device) {
+  rt::device(device);  // fails early, naming the device, if it does not exist
+  if (device == t->device) return t;
+  auto src = contiguous_buffer(*t);
+  std::vector<std::uint8_t> host(src->nbytes());
+  src->copy_out(host.data());
+  auto dst = std::make_shared<Buffer>(device, src->dtype, src->numel);
+  dst->copy_in(host.data());
+  return make_impl(buffer_uop(dst), stack_of(contiguous(t->view.rank(), t->view.shape())), device);
+}
+
+}  // namespace ctgrad::rt
 
 namespace ctgrad::viz {
 

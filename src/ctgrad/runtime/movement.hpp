@@ -7,32 +7,9 @@
 namespace ctgrad::rt {
 
 // The view a movement applies to a source of shape `in`, read through the source's contiguous layout.
-inline ViewStack movement_view(const Movement& m, const NodeShape& in) {
-  const ViewStack s = stack_of(contiguous(in.rank, in.shape));
-  switch (m.kind) {
-    case Move::Reshape: return reshape(s, static_cast<std::uint8_t>(m.rank), m.a);
-    case Move::Permute: return permute(s, m.a);
-    case Move::Expand: return expand(s, m.a);
-    case Move::Pad: return pad(s, m.a, m.b);
-    case Move::Shrink: return shrink(s, m.a, m.b);
-    case Move::Flip: {
-      std::array<bool, kMaxRank> axes{};
-      for (std::size_t d = 0; d < kMaxRank; ++d) axes[d] = m.a[d] != 0;
-      return flip(s, axes);
-    }
-  }
-  throw Error("ctgrad: unknown movement");
-}
-
-inline UOpPtr move_uop(const UOpPtr& x, const Movement& m) {
-  UArg a;
-  a.view = std::make_shared<const ViewStack>(movement_view(m, x->shape));
-  a.move = std::make_shared<const Movement>(m);
-  NodeShape shape;
-  shape.rank = a.view->rank();
-  shape.shape = a.view->shape();
-  return make_uop(Ops::View, x->dtype, {x}, a, shape);
-}
+CTGRAD_API ViewStack movement_view(const Movement& m, const NodeShape& in);
+// x moved by m: a View node that carries the movement for the gradient rules.
+CTGRAD_API UOpPtr move_uop(const UOpPtr& x, const Movement& m);
 
 // Movement records, spelled like the tensor ops.
 inline Movement reshape_move(const NodeShape& to) { return {Move::Reshape, to.rank, to.shape, {}}; }
@@ -47,3 +24,7 @@ inline Movement flip_move(std::uint8_t rank, const std::array<bool, kMaxRank>& a
 }
 
 }  // namespace ctgrad::rt
+
+#ifdef CTGRAD_HEADER_ONLY
+#include "ctgrad/runtime/movement_impl.hpp"  // NOLINT: the definitions follow their declarations
+#endif

@@ -79,7 +79,7 @@ inline const std::vector<SpecRule>& uop_spec() {
 }
 
 // Throws when a node about to be made breaks a rule of the spec.
-inline void check_spec(Ops op, DType dtype, const std::vector<UOpPtr>& src, const UArg& arg, const NodeShape& shape) {
+CTGRAD_API void check_spec(Ops op, DType dtype, const std::vector<UOpPtr>& src, const UArg& arg, const NodeShape& shape) {
   for (const SpecRule& r : uop_spec()) {
     bool applies = false;
     for (Ops o : r.ops) applies = applies || o == op;
