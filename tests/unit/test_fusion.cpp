@@ -140,6 +140,27 @@ BOOST_AUTO_TEST_CASE(shared_reduction_is_computed_once, CTGRAD_ON_DEVICES) {
   });
 }
 
+// A reduction that two kernels of one schedule would each fuse as their own (a convolution read by its ReLU and by
+// the ReLU's backward mask) is computed once, as a kernel of its own: x is read once, not once per consumer.
+BOOST_AUTO_TEST_CASE(reduction_two_kernels_need_is_computed_once, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = input<Tensor<float, 6, 10>>(dev);
+    auto s = x.sum<1>(keepdim);
+    auto a = (s * 2.0f).relu();
+    auto b = (s + 1.0f).exp();
+    const std::int64_t bytes_before = rt::counters().bytes_moved;
+    BOOST_TEST(kernels_run_by([&] { ctgrad::realize(a, b); }) == 3, "s, then a and b reading it");
+    const std::int64_t bytes = rt::counters().bytes_moved - bytes_before, x_bytes = 60 * 4;
+    BOOST_TEST(bytes < 2 * x_bytes, "the schedule moved " << bytes << " bytes: x (" << x_bytes << " bytes) was read more than once");
+    const auto xv = values(60);
+    std::vector<double> sums(6, 0.0), want_a(6), want_b(6);
+    for (std::size_t i = 0; i < 60; ++i) sums[i / 10] += xv[i];
+    for (std::size_t r = 0; r < 6; ++r) want_a[r] = std::max(0.0, 2 * sums[r]), want_b[r] = std::exp(sums[r] + 1);
+    expect_near(a.tolist(), want_a, "relu(s * 2)");
+    expect_near(b.tolist(), want_b, "exp(s + 1)");
+  });
+}
+
 // Elementwise ops after a reduction run in the reduction's kernel: with keepdim, and without it (the result is then
 // a reshape view of the reduction that only drops size-1 dims), which is also how mean() is built.
 BOOST_AUTO_TEST_CASE(reduce_then_elementwise_is_one_kernel, CTGRAD_ON_DEVICES) {

@@ -236,6 +236,34 @@ BOOST_AUTO_TEST_CASE(convolutions_tile_output_channels, CTGRAD_ON_DEVICES) {
   });
 }
 
+// In a training step the weight gradient's output-gradient operand is the fused ReLU backward: a select over the
+// incoming gradient, the convolution's output and its bias, three loads. The heuristic takes the expression as one
+// operand (its widest load, the output, reads every axis the bias does), lanes on its channels, and PACK computes it
+// into the copy, so the tile kernel loads one value for it; unpacked, the kernel got no actions at all.
+BOOST_AUTO_TEST_CASE(relu_backward_operand_is_packed_as_one, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = input<Tensor<float, 16, 8, 8, 8>>(dev, 50);
+    auto w = input<Tensor<float, 32, 8, 3, 3>>(dev, 51);
+    auto b = input<Tensor<float, 32>>(dev, 52);
+    auto g = input<Tensor<float, 16, 32, 6, 6>>(dev, 53);
+    auto weight_grad = [&] {
+      auto wg = w.requires_grad_();
+      wg.clear_grad();
+      (x.conv2d(wg, b).relu() * g).sum().backward();
+      return wg.grad();
+    };
+    if (is_cpu(dev)) {
+      std::vector<std::string> notes;
+      auto p = program_of(weight_grad(), dev, &notes);
+      bool packed = false;
+      for (auto& n : notes) packed = packed || n.find("packed operand") != std::string::npos;
+      BOOST_TEST(packed, "notes: " << (notes.empty() ? "" : notes.back()));
+      BOOST_TEST(has(p, rt::KOp::MulAcc, opt::cpu_vector_bytes() / 4));
+    }
+    expect_same(weight_grad, false, "weight gradient through ReLU and bias");
+  });
+}
+
 // (a*144 + b*24 + c) % 144 and / 144 fold term by term when every term is non-negative.
 BOOST_AUTO_TEST_CASE(sums_divide_term_by_term) {
   auto var = [](std::int64_t size, std::int64_t id) { return rt::axis_var(rt::DType::Int32, size, id); };

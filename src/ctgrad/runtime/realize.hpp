@@ -2,10 +2,12 @@
 // Realization: turn a lazy graph node into a buffer. Each node gets one fused kernel; what a kernel cannot fuse is
 // realized first (recursively), so the kernels run in dependency order. Results are memoized on the node, so shared
 // subgraphs are computed once.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ctgrad/runtime/implementation.hpp"
 //
@@ -161,12 +163,58 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
   return out;
 }
 
+// The reductions of a schedule that more than one kernel would compute. A kernel fuses the first reduction it reaches
+// through elementwise ops, so a reduction that two kernels reach that way (a convolution read by its ReLU and by the
+// ReLU's backward mask) would be computed by each: those are realized first, once, innermost first. The kernels that
+// may compute one are found by walking up from it through elementwise ops and views to where fusion ends: a schedule
+// root, a reduction reading it, or the source of a padded view (realized on its own); a view of the reduction itself
+// other than a reshape is read from the reduction's own kernel.
+inline std::vector<std::pair<UOpPtr, std::string>> shared_reductions(const std::vector<std::pair<UOpPtr, std::string>>& roots) {
+  std::unordered_map<const UOp*, std::vector<const UOp*>> parents;
+  std::unordered_map<const UOp*, std::string> device_of;
+  std::vector<UOpPtr> reductions;  // post-order: sources before their consumers
+  auto fused_sources = [](const UOp& n) -> std::size_t { return n.op == Ops::Adjoint ? 1 : n.src.size(); };  // an Adjoint's other sources are for the gradient only
+  auto visit = [&](auto&& self, const UOpPtr& n, const std::string& device) -> void {
+    if (!device_of.emplace(n.get(), device).second || n->realized || n->op == Ops::Buffer) return;
+    for (std::size_t i = 0; i < fused_sources(*n); ++i) {
+      auto& ps = parents[n->src[i].get()];
+      if (std::find(ps.begin(), ps.end(), n.get()) == ps.end()) ps.push_back(n.get());
+      self(self, n->src[i], device);
+    }
+    if (n->op == Ops::Reduce) reductions.push_back(n);
+  };
+  std::unordered_set<const UOp*> is_root;
+  for (auto& [node, device] : roots) {
+    visit(visit, node, device);
+    is_root.insert(node.get());
+  }
+  std::vector<std::pair<UOpPtr, std::string>> shared;
+  for (auto& r : reductions) {
+    std::unordered_set<const UOp*> ends, seen{r.get()};
+    std::vector<const UOp*> frontier{r.get()};
+    while (!frontier.empty() && ends.size() < 2) {
+      const UOp* n = frontier.back();
+      frontier.pop_back();
+      if (is_root.count(n)) ends.insert(n);
+      for (const UOp* p : parents[n]) {
+        if (p->op == Ops::Reduce) ends.insert(p);
+        else if (p->op == Ops::View && n == r.get() && !is_plain_reshape(*p->arg.view, n->numel())) ends.insert(n);
+        else if (p->op == Ops::View && has_mask(*p->arg.view)) ends.insert(n);
+        else if (seen.insert(p).second) frontier.push_back(p);
+      }
+    }
+    if (ends.size() >= 2) shared.emplace_back(r, device_of[r.get()]);
+  }
+  return shared;
+}
+
 }  // namespace detail
 
 CTGRAD_API std::vector<std::shared_ptr<Buffer>> realize_all(const std::vector<std::pair<UOpPtr, std::string>>& nodes) {
   RealizeStats stats;
   viz::RealizeScope viz_scope(nodes);
   auto t0 = std::chrono::steady_clock::now();
+  for (auto& [node, device] : detail::shared_reductions(nodes)) detail::realize_node(node, device, stats);
   std::vector<std::shared_ptr<Buffer>> out;
   for (auto& [node, device] : nodes) out.push_back(detail::realize_node(node, device, stats));
   if (debug_level() >= 1 && stats.kernels > 0) {

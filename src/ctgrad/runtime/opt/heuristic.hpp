@@ -7,6 +7,7 @@
 //    tile (MR x NR accumulators, the BLAS micro-kernel shape) and walk tiles along it, so consecutive tiles (and each
 //    thread's tiles) reuse the NR-wide panel of the broadcast operand from cache;
 //  - otherwise, the innermost reduced axis read contiguously (row sums, softmax rows, matvec): lane partial sums.
+#include <algorithm>
 #include <limits>
 #include <optional>
 
@@ -52,12 +53,57 @@ inline std::optional<std::int64_t> coefficient(const UOpPtr& n, const UOp* var, 
   return c;
 }
 
-// What the heuristic reads off a kernel: its loads inside the reduction and the output index.
+// A reduction's operand: a load under the Acc, or an elementwise expression of loads (a ReLU's backward beside the
+// input window in a weight gradient: dout * (conv + bias > 0)) in which one load reads every axis the others read.
+// The heuristic reads an operand's strides off that load's index, and PACK computes an expression into its copy, so
+// the tile kernel loads one value for it.
+struct Operand {
+  UOpPtr node;   // the Load, or the expression's root
+  UOpPtr index;  // the element it reads (an expression's: its widest load's)
+  UOpPtr gate;   // a load's validity (padding); null when always valid
+  int param;     // the kernel parameter it reads (an expression's widest load's); -1 when not a parameter
+  bool plain() const { return param >= 0 && !gate; }  // a packable affine read
+};
+
+// What the heuristic reads off a kernel: the operands inside the reduction and the output index.
 struct KernelFacts {
-  std::vector<UOpPtr> loads;  // Load nodes under the Acc
+  std::vector<Operand> operands;
   UOpPtr out_index;
   UOpPtr acc;
 };
+
+// The axis variables an index reads.
+inline void index_vars(const UOpPtr& n, std::vector<const UOp*>& out) {
+  if (n->op == Ops::Range && std::find(out.begin(), out.end(), n.get()) == out.end()) out.push_back(n.get());
+  for (auto& s : n->src) index_vars(s, out);
+}
+
+// The loads of the elementwise expression `n`, each an ungated read of a parameter; false when `n` holds anything else.
+inline bool expression_loads(const UOpPtr& n, std::vector<UOpPtr>& loads) {
+  if (n->op == Ops::Const) return true;
+  if (n->op == Ops::Load) {
+    if (n->src.size() != 2 || n->src[0]->op != Ops::Param) return false;
+    if (std::find(loads.begin(), loads.end(), n) == loads.end()) loads.push_back(n);
+    return true;
+  }
+  if (!is_alu(n->op)) return false;
+  for (auto& s : n->src)
+    if (!expression_loads(s, loads)) return false;
+  return true;
+}
+
+// The load of `loads` whose index reads every axis the others' read (a conv's output beside its bias); null when none does.
+inline UOpPtr widest_load(const std::vector<UOpPtr>& loads) {
+  std::vector<std::vector<const UOp*>> vars(loads.size());
+  for (std::size_t i = 0; i < loads.size(); ++i) index_vars(loads[i]->src[1], vars[i]);
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    bool covers = true;
+    for (auto& other : vars)
+      for (const UOp* v : other) covers = covers && std::find(vars[i].begin(), vars[i].end(), v) != vars[i].end();
+    if (covers) return loads[i];
+  }
+  return nullptr;
+}
 
 // Invocations times loop trips: the steps of the kernel's whole iteration space.
 inline std::int64_t iteration_steps(const std::vector<Axis>& axes) {
@@ -72,7 +118,19 @@ inline void collect_facts(const UOpPtr& n, bool under_acc, KernelFacts& f, std::
     f.acc = n;
     under_acc = true;
   }
-  if (n->op == Ops::Load && under_acc) f.loads.push_back(n);
+  if (under_acc && is_alu(n->op)) {
+    std::vector<UOpPtr> loads;
+    if (expression_loads(n, loads) && loads.size() >= 2) {
+      if (UOpPtr widest = widest_load(loads)) {
+        f.operands.push_back({n, widest->src[1], nullptr, static_cast<int>(widest->src[0]->arg.index)});
+        return;
+      }
+    }
+  }
+  if (n->op == Ops::Load && under_acc) {
+    const bool direct = n->src[0]->op == Ops::Param;
+    f.operands.push_back({n, n->src[1], n->src.size() > 2 ? n->src[2] : nullptr, direct ? static_cast<int>(n->src[0]->arg.index) : -1});
+  }
   for (auto& s : n->src) collect_facts(s, under_acc, f, seen);
 }
 
@@ -90,13 +148,13 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
     std::unordered_map<const UOp*, std::optional<std::int64_t>> memo;
     return coefficient(n, axes[axis].var.get(), memo);
   };
-  if (f.loads.size() < 2) return {};
+  if (f.operands.size() < 2) return {};
   constexpr std::int64_t kUnknown = std::numeric_limits<std::int64_t>::max();
-  auto footprint = [&](const UOpPtr& l) {  // elements a packed copy of load l holds (kUnknown: not packable)
-    if (l->src.size() > 2 || l->src[0]->op != Ops::Param) return kUnknown;
+  auto footprint = [&](const Operand& l) {  // elements a packed copy of load l holds (kUnknown: not packable)
+    if (!l.plain()) return kUnknown;
     std::int64_t n = 1;
     for (std::size_t i = 0; i < axes.size(); ++i) {
-      auto s = stride(l->src[1], i);
+      auto s = stride(l.index, i);
       if (!s) return kUnknown;
       if (*s != 0) n *= axes[i].size;
     }
@@ -110,21 +168,20 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
   for (std::size_t i = 0; i < axes.size(); ++i) {
     if (axes[i].kind != AxisKind::Global || axes[i].size % width != 0) continue;
     int varying = -1, count = 0;
-    for (std::size_t j = 0; j < f.loads.size(); ++j) {
-      auto s = stride(f.loads[j]->src[1], i);
-      if (!s || (f.loads[j]->src.size() > 2 && stride(f.loads[j]->src[2], i) != 0)) count = 2;
+    for (std::size_t j = 0; j < f.operands.size(); ++j) {
+      auto s = stride(f.operands[j].index, i);
+      if (!s || (f.operands[j].gate && stride(f.operands[j].gate, i) != 0)) count = 2;
       else if (*s != 0) varying = static_cast<int>(j), ++count;
     }
     if (count != 1) continue;
-    const UOpPtr& l = f.loads[static_cast<std::size_t>(varying)];
-    const bool unit = stride(l->src[1], i) == 1;
+    const Operand& l = f.operands[static_cast<std::size_t>(varying)];
+    const bool unit = stride(l.index, i) == 1;
     const std::int64_t size = unit ? 0 : footprint(l);
-    const auto& src = k.lowered().params[static_cast<std::size_t>(l->src[0]->arg.index)];
-    if (!unit && (!may_pack || size == kUnknown || size > src->numel)) continue;
+    if (!unit && (!may_pack || size == kUnknown || size > k.lowered().params[static_cast<std::size_t>(l.param)]->numel)) continue;
     if (size < best) best = size, lane = static_cast<int>(i), packed = varying, needs_pack = !unit;
   }
   if (lane < 0) return {};
-  const UOpPtr& lane_load = f.loads[static_cast<std::size_t>(packed)];
+  const Operand& lane_operand = f.operands[static_cast<std::size_t>(packed)];
   std::vector<Opt> opts{{OptOp::Vectorize, lane, width}};
   const std::int64_t lane_size = axes[static_cast<std::size_t>(lane)].size;
   const int nr = lane_size % (2 * width) == 0 ? 2 : 1;
@@ -132,9 +189,9 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
   std::int64_t accs = nr;
   const std::int64_t max_accs = cpu_vector_registers() - 8;  // room for the lane operand's vectors and broadcasts
   for (std::size_t i = axes.size(); i-- > 0;) {
-    if (axes[i].kind != AxisKind::Global || static_cast<int>(i) == lane || axes[i].size < 2 || stride(lane_load->src[1], i) != 0) continue;
+    if (axes[i].kind != AxisKind::Global || static_cast<int>(i) == lane || axes[i].size < 2 || stride(lane_operand.index, i) != 0) continue;
     bool varies = false;
-    for (auto& l : f.loads) varies = varies || stride(l->src[1], i).value_or(1) != 0;
+    for (auto& l : f.operands) varies = varies || stride(l.index, i).value_or(1) != 0;
     if (!varies) continue;
     for (std::int64_t c = std::min<std::int64_t>(axes[i].size, max_accs / accs); c >= 2; --c)
       if (axes[i].size % c == 0) {
@@ -166,9 +223,9 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
   for (std::size_t i = axes.size(); i-- > 0;) {
     if (axes[i].kind != AxisKind::Global || axes[i].size % width != 0 || stride(f.out_index, i) != 1) continue;
     bool ok = true, any_unit = false;
-    for (auto& l : f.loads) {
-      auto s = stride(l->src[1], i);
-      ok = ok && s && (*s == 0 || *s == 1) && (l->src.size() < 3 || stride(l->src[2], i) == 0);
+    for (auto& l : f.operands) {
+      auto s = stride(l.index, i);
+      ok = ok && s && (*s == 0 || *s == 1) && (!l.gate || stride(l.gate, i) == 0);
       any_unit = any_unit || (s && *s == 1);
     }
     if (ok && any_unit) vn = static_cast<int>(i);
@@ -180,8 +237,8 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     for (std::size_t i = 0; i < axes.size(); ++i) {
       if (axes[i].kind != AxisKind::Global || static_cast<int>(i) == vn || axes[i].size < 2) continue;
       bool bcast = false, varies = false;
-      for (auto& l : f.loads) {
-        auto sn = stride(l->src[1], static_cast<std::size_t>(vn)), sm = stride(l->src[1], i);
+      for (auto& l : f.operands) {
+        auto sn = stride(l.index, static_cast<std::size_t>(vn)), sm = stride(l.index, i);
         if (sn == 1 && sm == 0) bcast = true;
         if (sm && *sm != 0) varies = true;
       }
@@ -215,11 +272,11 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
       // to pay for the copies and for the lowering they cost on every call (a kernel with packed copies is lowered
       // again each time: its schedule holds buffers no cache entry can name)
       const std::int64_t work = iteration_steps(axes);
-      for (std::size_t j = 0; j < f.loads.size() && work >= (std::int64_t{1} << 27); ++j) {
+      for (std::size_t j = 0; j < f.operands.size() && work >= (std::int64_t{1} << 27); ++j) {
         bool aliasing = false;
         for (std::size_t i = 0; i < axes.size(); ++i) {
-          auto s = stride(f.loads[j]->src[1], i);
-          const std::int64_t bytes = s ? std::abs(*s) * static_cast<std::int64_t>(itemsize(f.loads[j]->dtype)) : 0;
+          auto s = stride(f.operands[j].index, i);
+          const std::int64_t bytes = s ? std::abs(*s) * static_cast<std::int64_t>(itemsize(f.operands[j].node->dtype)) : 0;
           aliasing = aliasing || (bytes >= 1024 && bytes % 1024 == 0);
         }
         if (aliasing) opts.push_back({OptOp::Pack, static_cast<int>(j), 0});
@@ -232,9 +289,9 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
   for (std::size_t i = axes.size(); i-- > 0;) {
     if (axes[i].kind != AxisKind::Reduce) continue;
     bool ok = true, any_unit = false;
-    for (auto& l : f.loads) {
-      auto s = stride(l->src[1], i);
-      ok = ok && s && (*s == 0 || *s == 1) && (l->src.size() < 3 || stride(l->src[2], i) == 0);
+    for (auto& l : f.operands) {
+      auto s = stride(l.index, i);
+      ok = ok && s && (*s == 0 || *s == 1) && (!l.gate || stride(l.gate, i) == 0);
       any_unit = any_unit || (s && *s == 1);
     }
     if (!ok || !any_unit) break;
