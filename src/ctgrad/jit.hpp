@@ -5,6 +5,7 @@
 // captured input buffers) and returns a tensor, a std::tuple of tensors, or nothing; the same result handles are
 // returned by every replay, holding that replay's values. Tensors f assigns (parameters, optimizer state) keep
 // working: before each replay their newest values move back into the buffers the captured kernels read.
+#include <chrono>
 #include <cstdio>
 #include <tuple>
 #include <type_traits>
@@ -48,6 +49,12 @@ class Jit {
     if constexpr (!std::is_void_v<R>) return *static_cast<R*>(result_.get());
   }
   std::size_t captured_kernels() const { return capture_.kernels.size(); }
+  // The last replay's wall time, and the part of it inside the kernels' run calls (on the CPU the kernels themselves;
+  // on a GPU, which queues them, their launches): the rest is the jit's host work (copies of the inputs and state).
+  struct ReplayTimes {
+    double seconds = 0, in_kernels = 0;
+  };
+  const ReplayTimes& last_replay() const { return last_replay_; }
 
  private:
   // f runs on copies of the arguments in buffers of the jit's own: replays overwrite them, never a caller's tensor.
@@ -91,6 +98,9 @@ class Jit {
   }
   template <class... Args>
   void replay(const Args&... args) {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    double in_kernels = 0;
     std::size_t i = 0;
     (detail::copy_buffer(*rt::contiguous_buffer(*args.impl()), *inputs_[i++]), ...);
     for (auto& [after, before] : state_) detail::copy_buffer(*after, *before);
@@ -98,9 +108,12 @@ class Jit {
     for (auto& k : capture_.kernels) {
       bufs.clear();
       for (auto& b : k.params) bufs.push_back(&b->storage());
+      const auto k0 = clock::now();
       k.kernel->run(bufs, k.program);
+      in_kernels += std::chrono::duration<double>(clock::now() - k0).count();
     }
     rt::counters().kernels_run += static_cast<std::int64_t>(capture_.kernels.size());
+    last_replay_ = {std::chrono::duration<double>(clock::now() - start).count(), in_kernels};
   }
 
   F f_;
@@ -109,6 +122,7 @@ class Jit {
   std::vector<std::shared_ptr<rt::Buffer>> inputs_;
   std::vector<std::pair<std::shared_ptr<rt::Buffer>, std::shared_ptr<rt::Buffer>>> state_;  // (newest value, where kernels read it)
   std::shared_ptr<void> result_;
+  ReplayTimes last_replay_;
 };
 
 template <class F>
