@@ -171,10 +171,10 @@ inline std::shared_ptr<Buffer> realize_node(const UOpPtr& node, const std::strin
 // other than a reshape is read from the reduction's own kernel.
 inline std::vector<std::pair<UOpPtr, std::string>> shared_reductions(const std::vector<std::pair<UOpPtr, std::string>>& roots) {
   std::unordered_map<const UOp*, std::vector<const UOp*>> parents;
-  std::unordered_map<const UOp*, std::string> device_of;
+  std::unordered_map<const UOp*, const std::string*> device_of;  // the device of the first root that reaches the node
   std::vector<UOpPtr> reductions;  // post-order: sources before their consumers
   auto fused_sources = [](const UOp& n) -> std::size_t { return n.op == Ops::Adjoint ? 1 : n.src.size(); };  // an Adjoint's other sources are for the gradient only
-  auto visit = [&](auto&& self, const UOpPtr& n, const std::string& device) -> void {
+  auto visit = [&](auto&& self, const UOpPtr& n, const std::string* device) -> void {
     if (!device_of.emplace(n.get(), device).second || n->realized || n->op == Ops::Buffer) return;
     for (std::size_t i = 0; i < fused_sources(*n); ++i) {
       auto& ps = parents[n->src[i].get()];
@@ -185,7 +185,7 @@ inline std::vector<std::pair<UOpPtr, std::string>> shared_reductions(const std::
   };
   std::unordered_set<const UOp*> is_root;
   for (auto& [node, device] : roots) {
-    visit(visit, node, device);
+    visit(visit, node, &device);
     is_root.insert(node.get());
   }
   std::vector<std::pair<UOpPtr, std::string>> shared;
@@ -203,7 +203,7 @@ inline std::vector<std::pair<UOpPtr, std::string>> shared_reductions(const std::
         else if (seen.insert(p).second) frontier.push_back(p);
       }
     }
-    if (ends.size() >= 2) shared.emplace_back(r, device_of[r.get()]);
+    if (ends.size() >= 2) shared.emplace_back(r, *device_of[r.get()]);
   }
   return shared;
 }
