@@ -150,7 +150,7 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
   };
   if (f.operands.size() < 2) return {};
   constexpr std::int64_t kUnknown = std::numeric_limits<std::int64_t>::max();
-  auto footprint = [&](const Operand& l) {  // elements a packed copy of load l holds (kUnknown: not packable)
+  auto footprint = [&](const Operand& l) {  // elements a packed copy of operand l holds (kUnknown: not packable)
     if (!l.plain()) return kUnknown;
     std::int64_t n = 1;
     for (std::size_t i = 0; i < axes.size(); ++i) {

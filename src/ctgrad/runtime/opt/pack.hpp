@@ -1,8 +1,8 @@
 #pragma once
 // Packing (the BLAS step that makes a micro-kernel's operand reads sequential): an operand under the reduction (a
-// load, or an expression of loads of one element, which the copy computes) is replaced by a load of a copy laid
-// out in the order the tile kernel walks it: output-tile axes outermost, then the
-// reduction, then the register tile's axes. A row of a power-of-two matrix is a multiple of 4 KiB away from the
+// load, or an elementwise expression of loads that the copy computes: heuristic.hpp's Operand) is replaced by a load
+// of a copy laid out in the order the tile kernel walks it: output-tile axes outermost, then the reduction, then the
+// register tile's axes. A row of a power-of-two matrix is a multiple of 4 KiB away from the
 // next, so unpacked panels land in a handful of L1 sets and one page per row; packed, each reduction step reads one
 // short contiguous run. The copy is an ordinary (strided) kernel through the realize callback.
 #include "ctgrad/runtime/opt/heuristic.hpp"
