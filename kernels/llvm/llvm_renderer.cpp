@@ -238,6 +238,7 @@ class IrWriter {
       case KOp::Extract:
         ref_[i] = emit("extractelement " + value_type(src(i, 0)) + " " + operand(i, 0) + ", i32 " + std::to_string(in.iarg));
         break;
+      case KOp::Shared: case KOp::Barrier: fail(i, "is GPU block-shared memory: the CPU devices have no blocks");
       case KOp::MulAcc:
         if (!is_float(in.dtype) || in.dtype == DType::BFloat16) fail(i, "MulAcc needs a float32/float64/half operand");
         ref_[i] = intrinsic("fma", in.dtype, {operand(i, 0), operand(i, 1), operand(i, 2)}, in.lanes);

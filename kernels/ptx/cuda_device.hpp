@@ -24,6 +24,7 @@ class CudaDevice final : public Device {
   std::vector<std::uint8_t> compile(const std::string& source, const KernelProgram& program) override;
   std::unique_ptr<CompiledKernel> load(const std::vector<std::uint8_t>& binary, const KernelProgram& program) override;
   void synchronize() override;
+  bool renders_shared_memory() const override { return true; }
   std::string description() const override { return gpu_name_ + ", PTX JIT-compiled by the CUDA driver"; }
 
   // For benchmarks and tests that talk to the driver directly.

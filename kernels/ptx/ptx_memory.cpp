@@ -17,7 +17,7 @@ std::string emit_address(PtxWriter& w, const std::string& base, const std::strin
   return address;
 }
 
-std::string emit_load(PtxWriter& w, DType elem, const std::string& address, const std::string& gate) {
+std::string emit_load(PtxWriter& w, DType elem, const std::string& address, const std::string& gate, bool shared) {
   // The raw element: bytes and halves widen into 32-bit registers, half stays 16 bits for its conversion.
   const Reg raw_kind = elem == DType::Half ? Reg::B16 : elem == DType::Bool || elem == DType::BFloat16 ? Reg::B32 : reg_of(elem);
   std::string raw = w.reg(raw_kind);
@@ -30,7 +30,7 @@ std::string emit_load(PtxWriter& w, DType elem, const std::string& address, cons
                                              : "mov.b32";
     w.ins(mov, {raw, zero});
   }
-  w.ins(std::string("ld.global") + memory_type(elem), {raw, "[" + address + "]"}, gate);
+  w.ins(std::string(shared ? "ld.shared" : "ld.global") + memory_type(elem), {raw, "[" + address + "]"}, gate);
   std::string out;
   switch (elem) {
     case DType::Bool:
@@ -51,7 +51,7 @@ std::string emit_load(PtxWriter& w, DType elem, const std::string& address, cons
   }
 }
 
-void emit_store(PtxWriter& w, DType elem, const std::string& address, const std::string& value) {
+void emit_store(PtxWriter& w, DType elem, const std::string& address, const std::string& value, bool shared) {
   std::string raw = value;
   if (elem == DType::Bool) {
     raw = w.reg(Reg::B32);
@@ -64,7 +64,7 @@ void emit_store(PtxWriter& w, DType elem, const std::string& address, const std:
     w.ins("mov.b32", {raw, value});
     w.ins("shr.u32", {raw, raw, "16"});
   }
-  w.ins(std::string("st.global") + memory_type(elem), {"[" + address + "]", raw});
+  w.ins(std::string(shared ? "st.shared" : "st.global") + memory_type(elem), {"[" + address + "]", raw});
 }
 
 }  // namespace ctgrad::rt::ptx

@@ -33,9 +33,10 @@ std::optional<BlockReducePlan> plan_block_reduce(const KernelProgram& p) {
   const auto n = p.insts.size();
   BlockReducePlan plan;
   std::vector<int> loop_of(n, -1);
-  if (p.global_size > kMaxOutputs || !find_loops(p, plan, loop_of)) return std::nullopt;
+  if (p.global_size > kMaxLongOutputs || !find_loops(p, plan, loop_of)) return std::nullopt;
   auto trip = [&](const BlockReducePlan::Loop& l) { return p.insts[static_cast<std::size_t>(l.range)].iarg; };
-  if (std::ranges::none_of(plan.loops, [&](const auto& l) { return trip(l) >= kMinTrip; })) return std::nullopt;
+  const std::int64_t min_trip = p.global_size <= kMaxOutputs ? kMinTrip : kLongTrip;
+  if (std::ranges::none_of(plan.loops, [&](const auto& l) { return trip(l) >= min_trip; })) return std::nullopt;
 
   std::vector<int> users(n, 0);
   for (std::size_t j = 0; j < n; ++j) {

@@ -4,7 +4,8 @@
 // shuffles and shared memory. This decides whether a program allows that, from the program alone.
 //
 // A program qualifies when
-//  - global_size <= kMaxOutputs and some top-level Range runs at least kMinTrip steps;
+//  - global_size <= kMaxOutputs and some top-level Range runs at least kMinTrip steps, or global_size <=
+//    kMaxLongOutputs and one runs at least kLongTrip;
 //  - every accumulator defined outside a top-level Range and written inside it is written only as
 //    AccStore(acc, Add(acc, x)) or AccStore(acc, Max(acc, x)) (one op per accumulator, x free of acc, the Add/Max
 //    used by that AccStore alone, acc read nowhere else in that Range, not Bool, reduced in one Range only);
@@ -22,6 +23,10 @@ namespace ctgrad::rt::ptx {
 inline constexpr std::int64_t kMaxOutputs = 16384;  // above this, one thread per output already fills the GPU
 inline constexpr std::int64_t kMinTrip = 256;       // below this, a block has too little to share
 inline constexpr std::int64_t kFewOutputs = 256;    // this few outputs get the largest blocks
+// More outputs still take a block each when their reduction is this long: one thread would loop for longer than a
+// block takes (a convolution's weight gradient: 25,600 outputs of 204,800 steps).
+inline constexpr std::int64_t kLongTrip = 1 << 14;
+inline constexpr std::int64_t kMaxLongOutputs = 1 << 18;
 
 struct BlockReducePlan {
   struct Acc {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "ctgrad/runtime/errors.hpp"
 #include "ptx_alu.hpp"
@@ -49,7 +50,10 @@ class KernelRenderer {
  private:
   const KInst& inst(int i) const { return p_.insts[static_cast<std::size_t>(i)]; }
   const std::string& value(int i) const { return val_[copy_][static_cast<std::size_t>(i)]; }
-  unsigned block_threads() const { return plan_ ? static_cast<unsigned>(plan_->threads) : kThreadsPerBlock; }
+  unsigned block_threads() const {
+    if (plan_) return static_cast<unsigned>(plan_->threads);
+    return p_.local_size > 0 ? static_cast<unsigned>(p_.local_size) : kThreadsPerBlock;  // a block per local tile
+  }
   Reg index_reg() const { return reg_of(p_.index_dtype); }
   bool wide_index() const { return index_reg() == Reg::B64; }
   const char* index_type() const { return wide_index() ? ".u64" : ".u32"; }
@@ -125,17 +129,20 @@ class KernelRenderer {
   // Every instruction once per copy (one copy per g_ entry), interleaved; Params and loops are shared by the copies.
   void emit_body() {
     val_.assign(g_.size(), std::vector<std::string>(p_.insts.size()));
+    address_of_.clear();  // a second body (the last block's) runs on other registers
     for (std::size_t i = 0; i < p_.insts.size(); ++i) {
       const KOp op = p_.insts[i].op;
-      const bool shared = op == KOp::Param || op == KOp::Range || op == KOp::EndRange;
-      for (copy_ = 0; copy_ < (shared ? 1 : g_.size()); ++copy_) emit(static_cast<int>(i));
-      for (std::size_t k = 1; shared && k < g_.size(); ++k) val_[k][i] = val_[0][i];
+      const bool once = op == KOp::Param || op == KOp::Shared || op == KOp::Range || op == KOp::EndRange || op == KOp::Barrier;
+      for (copy_ = 0; copy_ < (once ? 1 : g_.size()); ++copy_) emit(static_cast<int>(i));
+      for (std::size_t k = 1; once && k < g_.size(); ++k) val_[k][i] = val_[0][i];
     }
     copy_ = 0;
   }
 
   void emit(int i) {
     const KInst& in = inst(i);
+    if (in.lanes != 1)  // the GPU optimizer never vectorizes (optimize.hpp); a vector here is a bug, not slow code
+      throw CompileError(std::string("ptx renderer: ") + name(in.op) + " with " + std::to_string(in.lanes) + " lanes in " + p_.name);
     auto src = [&](int k) { return value(in.src[static_cast<std::size_t>(k)]); };
     auto src_dtype = [&](int k) { return inst(in.src[static_cast<std::size_t>(k)]).dtype; };
     std::string& out = val_[copy_][static_cast<std::size_t>(i)];
@@ -168,20 +175,35 @@ class KernelRenderer {
         break;
       case KOp::Load: {
         const DType elem = memory_dtype(in, in.dtype);
-        out = emit_load(w_, elem, emit_address(w_, src(0), src(1), src_dtype(1), elem), in.src[2] >= 0 ? src(2) : std::string());
+        out = emit_load(w_, elem, address(in, elem), in.src[2] >= 0 ? src(2) : std::string(), shared(in));
         break;
       }
       case KOp::Store: {
         const DType elem = memory_dtype(in, src_dtype(2));
-        emit_store(w_, elem, emit_address(w_, src(0), src(1), src_dtype(1), elem), src(2));
+        emit_store(w_, elem, address(in, elem), src(2), shared(in));
         break;
       }
+      case KOp::Shared:  // declared in text(); the value is its address in the shared window
+        out = w_.reg(Reg::B64);
+        w_.ins("mov.u64", {out, shared_name(i)});
+        if (std::ranges::find(shared_, i) == shared_.end()) shared_.push_back(i);
+        break;
+      case KOp::Barrier:
+        w_.ins("bar.sync", {"0"});
+        break;
       case KOp::Where:
         out = emit_where(w_, in.dtype, src(0), src(1), src(2));
         break;
       case KOp::Cast:
         out = emit_cast(w_, src_dtype(0), in.dtype, src(0));
         break;
+      case KOp::MulAcc: {  // the optimizer's FMA (float32 and float64 only)
+        if (in.dtype != DType::Float32 && in.dtype != DType::Float64)
+          throw CompileError(std::string("ptx renderer: MulAcc of ") + name(in.dtype) + " in " + p_.name);
+        out = w_.reg(reg_of(in.dtype));
+        w_.ins(std::string("fma.rn") + (in.dtype == DType::Float32 ? ".f32" : ".f64"), {out, src(0), src(1), src(2)});
+        break;
+      }
       default:
         if (is_unary(in.op))
           out = emit_unary(w_, in.op, in.dtype, src(0));
@@ -191,6 +213,28 @@ class KernelRenderer {
           throw CompileError(std::string("ptx renderer: unknown op ") + name(in.op) + " in " + p_.name);
     }
   }
+
+  // The address operand of a Load or Store. An index Add(x, Const c) (the optimizer writes a tile's indices so:
+  // split_offset) becomes x's address plus the immediate c * itemsize, and x's address is computed once per buffer
+  // and copy, so the loads of a register tile share one address register.
+  std::string address(const KInst& access, DType elem) {
+    int index = access.src[1];
+    std::int64_t offset = 0;
+    if (const KInst& sum = inst(index); sum.op == KOp::Add)
+      for (int k = 0; k < 2; ++k)
+        if (const KInst& c = inst(sum.src[static_cast<std::size_t>(1 - k)]); c.op == KOp::Const && c.iarg > 0 && c.iarg < (std::int64_t{1} << 24)) {
+          index = sum.src[static_cast<std::size_t>(k)];
+          offset = c.iarg * static_cast<std::int64_t>(itemsize(elem));
+          break;
+        }
+    const auto key = std::make_tuple(copy_, access.src[0], index);
+    auto it = address_of_.find(key);
+    if (it == address_of_.end()) it = address_of_.emplace(key, emit_address(w_, value(access.src[0]), value(index), inst(index).dtype, elem)).first;
+    return offset == 0 ? it->second : it->second + "+" + std::to_string(offset);
+  }
+
+  bool shared(const KInst& memory_access) const { return inst(memory_access.src[0]).op == KOp::Shared; }
+  std::string shared_name(int i) const { return kernel_symbol(p_) + "_shared_" + std::to_string(i); }
 
   // The buffer's element type, which a Load's result or a Store's value must have.
   DType memory_dtype(const KInst& in, DType value_dtype) const {
@@ -259,6 +303,8 @@ class KernelRenderer {
     out += "\n)\n.reqntid " + std::to_string(threads) + "\n{\n";
     out += w_.declarations();
     if (plan_ && plan_->slots > 0) out += block_shared_declaration(threads, plan_->slots);
+    for (int i : shared_)
+      out += "\t.shared .align 16 .b8 " + shared_name(i) + "[" + std::to_string(inst(i).iarg * static_cast<std::int64_t>(itemsize(inst(i).dtype))) + "];\n";
     out += w_.body();
     out += "}\n";
     return out;
@@ -273,12 +319,14 @@ class KernelRenderer {
   std::vector<std::string> g_;  // the output index of each copy
   std::map<int, std::string> loop_label_, end_label_;
   std::string tid_, ctaid_, exit_;
+  std::vector<int> shared_;  // the Shared instructions, declared once each
+  std::map<std::tuple<std::size_t, int, int>, std::string> address_of_;  // (copy, buffer, index) -> address register
   BlockRegs block_;
 };
 
 unsigned outputs_per_thread(const KernelProgram& p, const RenderOptions& options) {
   const bool loop_free = std::ranges::none_of(p.insts, [](const KInst& i) { return i.op == KOp::Range; });
-  return options.several_per_thread && loop_free && p.global_size >= kSeveralPerThreadFrom ? kOutputsPerThread : 1;
+  return options.several_per_thread && loop_free && p.local_size == 0 && p.global_size >= kSeveralPerThreadFrom ? kOutputsPerThread : 1;
 }
 
 }  // namespace
@@ -287,7 +335,11 @@ std::string kernel_symbol(const KernelProgram& p) { return p.name.empty() ? "ctg
 
 std::string render(const KernelProgram& p, const RenderOptions& options) {
   if (p.global_size < 1) throw CompileError("ptx renderer: " + p.name + " has global_size " + std::to_string(p.global_size));
-  auto plan = options.block_reduce ? plan_block_reduce(p) : std::nullopt;
+  if (p.local_size < 0 || p.local_size > 1024) throw CompileError("ptx renderer: " + p.name + " asks for blocks of " + std::to_string(p.local_size));
+  const bool block_shared = std::ranges::any_of(p.insts, [](const KInst& i) { return i.op == KOp::Shared || i.op == KOp::Barrier; });
+  if (block_shared && p.local_size == 0) throw CompileError("ptx renderer: " + p.name + " shares memory between threads without a block size");
+  // a program with local tiles keeps them: one thread per g, blocks of local_size
+  auto plan = options.block_reduce && p.local_size == 0 ? plan_block_reduce(p) : std::nullopt;
   return KernelRenderer(p, std::move(plan), plan ? 1 : outputs_per_thread(p, options)).render();
 }
 

@@ -8,6 +8,7 @@
 //    has several loads in flight; the last, partial block takes them one at a time;
 //  - one block per output, for few outputs with long reductions (see ptx_reduce_plan.hpp): g = ctaid.x, the
 //    threads of the block stride over each top-level Range and combine their accumulators.
+// A program whose optimizer asked for LOCAL tiles (local_size > 0) gets one thread per g in blocks of local_size.
 // The choice is written into the first line of the PTX ("// ctgrad launch: block=N grid=cover|outputs per_thread=K"),
 // so a kernel read back from the disk cache is launched the way it was rendered.
 #include <cstdint>

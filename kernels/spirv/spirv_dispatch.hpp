@@ -18,8 +18,11 @@ struct DispatchPlan {
   std::uint32_t groups_y;  // ... and y: g = y * groups_x * local_size + x, guarded by g < global_size
 };
 
-inline DispatchPlan plan_dispatch(std::int64_t global_size) {
-  const int local = global_size >= 65536 ? 256 : 64;  // small kernels keep more workgroups to spread over cores
+// `local_size`: the program's (its LOCAL tiles, one workgroup each), 0 to choose here.
+inline DispatchPlan plan_dispatch(std::int64_t global_size, std::int64_t local_size = 0) {
+  if (local_size < 0 || local_size > 1024) throw CompileError("SPIR-V dispatch: workgroups of " + std::to_string(local_size) + " invocations");
+  // small kernels keep more workgroups to spread over cores
+  const int local = local_size > 0 ? static_cast<int>(local_size) : global_size >= 65536 ? 256 : 64;
   const std::int64_t groups = (global_size + local - 1) / local;
   if (groups <= kMaxGroupsPerDimension) return {local, static_cast<std::uint32_t>(groups), 1};
   const std::int64_t rows = (groups + kMaxGroupsPerDimension - 1) / kMaxGroupsPerDimension;

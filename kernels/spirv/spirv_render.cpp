@@ -28,7 +28,7 @@ class Renderer {
   explicit Renderer(const KernelProgram& p) : p_(p), value_(p.insts.size()), acc_(p.insts.size()), loop_(p.insts.size()) {}
 
   std::string run() {
-    const DispatchPlan plan = plan_dispatch(p_.global_size);
+    const DispatchPlan plan = plan_dispatch(p_.global_size, p_.local_size);
     declare_capabilities_used();
     for (std::size_t i = 0; i < p_.params.size(); ++i) {
       const auto& param = p_.params[i];
@@ -198,6 +198,8 @@ class Renderer {
   void emit(std::size_t i) {
     const KInst& in = p_.insts[i];
     m_.comment(std::to_string(i) + ' ' + name(in.op) + ' ' + name(in.dtype));
+    // the GPU optimizer never vectorizes (optimize.hpp); a vector here is a bug, not slow code
+    if (in.lanes != 1) throw CompileError("a vector of " + std::to_string(in.lanes) + " lanes");
     switch (in.op) {
       case KOp::Param:
         break;  // bound by element()
@@ -235,6 +237,13 @@ class Renderer {
         break;
       case KOp::Cast:
         value_[i] = emit_cast(m_, dtype_of(i, 0), in.dtype, operand(i, 0));
+        break;
+      case KOp::Shared:
+      case KOp::Barrier:  // the Vulkan device does not claim renders_shared_memory, so the optimizer never stages for it
+        throw CompileError("block-shared memory is not rendered in SPIR-V yet");
+      case KOp::MulAcc:  // the optimizer's FMA (float32 and float64 only)
+        if (in.dtype != DType::Float32 && in.dtype != DType::Float64) throw CompileError(std::string("MulAcc is not defined for ") + name(in.dtype));
+        value_[i] = m_.glsl(register_type(in.dtype), "Fma", {operand(i, 0), operand(i, 1), operand(i, 2)});
         break;
       default:
         if (is_unary(in.op)) {

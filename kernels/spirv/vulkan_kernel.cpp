@@ -9,7 +9,7 @@ VulkanKernel::VulkanKernel(std::shared_ptr<Context> ctx, const std::vector<std::
     : ctx_(std::move(ctx)),
       name_(program.name),
       bindings_(static_cast<std::uint32_t>(program.params.size())),
-      plan_(spirv::plan_dispatch(program.global_size)),
+      plan_(spirv::plan_dispatch(program.global_size, program.local_size)),
       buffers_(bindings_),
       key_(2 * std::size_t{bindings_}) {
   std::uint32_t magic = 0;

@@ -12,8 +12,7 @@
 
 namespace ctgrad_test {
 
-// CTGRAD_TEST_DEVICES=C,LLVM limits a run to those devices (the NOOPT=1 twins use it: only the C and LLVM renderers
-// consume optimizer actions, so elsewhere the twin would run the same kernels again).
+// CTGRAD_TEST_DEVICES=C,LLVM limits a run to those devices (the NOOPT=1 twins use it, see tests/meson.build).
 inline bool selected(const std::string& name) {
   const std::string only = ctgrad::rt::getenv_or("CTGRAD_TEST_DEVICES", "");
   if (only.empty()) return true;

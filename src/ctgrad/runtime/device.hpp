@@ -47,6 +47,8 @@ class Device {
   virtual std::unique_ptr<CompiledKernel> load(const std::vector<std::uint8_t>& binary, const KernelProgram& program) = 0;
   virtual void synchronize() {}
   virtual bool supports(DType) const { return true; }
+  // Whether the renderer takes block-shared arrays and barriers (KOp::Shared, KOp::Barrier: the optimizer's STAGE).
+  virtual bool renders_shared_memory() const { return false; }
   // What the device is, for people: the processor it runs on and how it compiles (ctgrad::Device::describe).
   virtual std::string description() const { return compiler_id(); }
 };

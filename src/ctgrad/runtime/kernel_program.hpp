@@ -57,13 +57,16 @@ enum class KOp : std::uint8_t {
   Broadcast,  // a vector of `lanes` copies of the scalar src[0]
   Insert,     // the vector src[0] with lane iarg replaced by the scalar src[1]
   Extract,    // lane iarg of the vector src[0] (a scalar)
+  // -- GPU staging (opt/stage.hpp): what one block's threads share --
+  Shared,     // a block-shared array of iarg elements of dtype; Load and Store take it as src[0] like a Param
+  Barrier,    // every thread of the block waits here until all have arrived (their Shared stores are then visible)
 };
 
 constexpr const char* name(KOp op) {
   constexpr const char* names[] = {"Param", "GlobalIdx", "Range", "EndRange", "DefAcc", "AccStore", "Const", "Load", "Store",
                                    "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub", "Mul", "Div", "IDiv", "Mod",
                                    "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where", "Cast",
-                                   "MulAcc", "Broadcast", "Insert", "Extract"};
+                                   "MulAcc", "Broadcast", "Insert", "Extract", "Shared", "Barrier"};
   return names[static_cast<int>(op)];
 }
 constexpr bool is_unary(KOp op) { return op >= KOp::Neg && op <= KOp::Recip; }
@@ -93,6 +96,9 @@ struct KernelProgram {
   std::vector<KInst> insts;
   std::int64_t global_size = 1;     // number of output elements (invocations)
   DType index_dtype = DType::Int32; // Int32 when every index fits, else Int64
+  // Invocations per GPU block (workgroup) the optimizer's LOCAL axes ask for: each block of this many consecutive g
+  // is one local tile. 0: the renderer chooses. Results never depend on it; only which invocations share a block.
+  std::int64_t local_size = 0;
   std::int64_t flops = 0;           // ALU ops executed in all (for DEBUG=2 and the counters)
   std::int64_t bytes = 0;           // bytes read and written, counted once per buffer
 
@@ -102,6 +108,7 @@ struct KernelProgram {
     auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; h ^= h >> 29; };
     mix(static_cast<std::uint64_t>(global_size));
     mix(static_cast<std::uint64_t>(index_dtype));
+    if (local_size != 0) mix(static_cast<std::uint64_t>(local_size));  // programs without LOCAL keep their hashes
     for (const auto& p : params) {
       mix(static_cast<std::uint64_t>(p.dtype));
       mix(static_cast<std::uint64_t>(p.size));

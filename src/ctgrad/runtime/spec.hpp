@@ -48,7 +48,7 @@ inline const std::vector<SpecRule>& uop_spec() {
         O::CmpLt, O::CmpNe, O::CmpEq, O::Where, O::Cast},
        "an elementwise op has sources of its own shape",
        [](O, DType, const auto& s, const auto&, const auto& shape) { return detail::same_shapes(s, shape); }},
-      {{O::Const, O::Buffer, O::Special, O::Range, O::Param}, "a leaf has no sources",
+      {{O::Const, O::Buffer, O::Special, O::Range, O::Param, O::Local}, "a leaf has no sources",
        [](O, DType, const auto& s, const auto&, const auto&) { return s.empty(); }},
       {{O::View}, "a view has one source and a stack whose top has its shape",
        [](O, DType d, const auto& s, const auto& a, const auto& shape) {
@@ -66,9 +66,10 @@ inline const std::vector<SpecRule>& uop_spec() {
          if (a.alu != O::Add && a.alu != O::Mul && a.alu != O::Max) return false;
          return shape.rank >= 32 || (a.axes >> shape.rank) == 0;
        }},
-      {{O::Load}, "a load reads a Param at an integer index, with an optional Bool gate",
+      {{O::Load}, "a load reads a Param or Local at an integer index, with an optional Bool gate",
        [](O, DType, const auto& s, const auto&, const auto&) {
-         return (s.size() == 2 || s.size() == 3) && s[0]->op == O::Param && is_int(s[1]->dtype) && (s.size() == 2 || s[2]->dtype == DType::Bool);
+         return (s.size() == 2 || s.size() == 3) && (s[0]->op == O::Param || s[0]->op == O::Local) && is_int(s[1]->dtype) &&
+                (s.size() == 2 || s[2]->dtype == DType::Bool);
        }},
       {{O::Store}, "a store writes a Param at an integer index",
        [](O, DType, const auto& s, const auto&, const auto&) { return s.size() == 3 && s[0]->op == O::Param && is_int(s[1]->dtype); }},

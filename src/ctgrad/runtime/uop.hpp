@@ -34,12 +34,13 @@ enum class Ops : std::uint8_t {
   Load,     // src = {Param, index, [gate]}
   Acc,      // the reduction of src[0] over the Range src[1] with arg.alu
   Store,    // src = {Param, index, value}
+  Local,    // a GPU block's shared array of arg.value elements: the optimizer's staging of an operand (opt/stage.hpp)
 };
 
 constexpr const char* name(Ops op) {
   constexpr const char* names[] = {"Buffer", "Const", "View", "Detach", "Adjoint", "Reduce", "Neg", "Exp2", "Log2", "Sin", "Sqrt", "Recip", "Add", "Sub",
                                    "Mul", "Div", "IDiv", "Mod", "Max", "And", "Or", "Xor", "CmpLt", "CmpNe", "CmpEq", "Where",
-                                   "Cast", "Special", "Range", "Param", "Load", "Acc", "Store"};
+                                   "Cast", "Special", "Range", "Param", "Load", "Acc", "Store", "Local"};
   return names[static_cast<int>(op)];
 }
 constexpr bool is_alu(Ops op) { return op >= Ops::Neg && op <= Ops::Cast; }

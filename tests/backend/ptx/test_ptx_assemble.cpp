@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "ctgrad/ctgrad.hpp"
 #include "ctgrad/runtime/errors.hpp"
 #include "kernel_cases.hpp"
 #include "ptx_renderer.hpp"
@@ -73,6 +74,49 @@ BOOST_AUTO_TEST_CASE(every_case_assembles_for_sm_75_and_sm_90, *utf::preconditio
     }
   }
   BOOST_TEST_MESSAGE(files << " PTX files assembled with " << kPtxas << " for sm_75 and sm_90");
+}
+
+// The GPU optimizer's program for a matmul (16x16 blocks of 4x4 register tiles, both operands staged through shared
+// memory, tile loads at immediate offsets from shared address registers) renders and assembles. Lowered on the C
+// device, which every build has; the program does not depend on where it was lowered.
+BOOST_AUTO_TEST_CASE(gpu_optimized_matmul_assembles, *utf::precondition(PtxasPresent{})) {
+  auto a = ctgrad::Tensor<float, 256, 96>::rand().to("C").realize();
+  auto b = ctgrad::Tensor<float, 96, 512>::rand().to("C").realize();
+  auto node = a.matmul(b).to_uop();
+  auto out = std::make_shared<rt::Buffer>("C", node->dtype, node->numel());
+  rt::KernelLowering lowering(node, out, [](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel expected"); });
+  const auto program = rt::linearize_gpu(lowering.result(), true);
+  BOOST_TEST(program.local_size == 256);
+  const std::string ptx = rt::ptx::render(program);
+  BOOST_TEST(ptx.find("bar.sync") != std::string::npos);
+  BOOST_TEST(ptx.find("ld.shared.f32") != std::string::npos);
+  BOOST_TEST(ptx.find("fma.rn.f32") != std::string::npos);
+  BOOST_TEST(ptx.find("+4]") != std::string::npos, "no immediate address offset");
+  BOOST_TEST(rt::ptx::launch_shape(ptx).block_threads == 256u);
+  TempDir dir;
+  const std::string file = (dir.path / "staged_matmul.ptx").string();
+  std::ofstream(file) << ptx;
+  std::string output;
+  BOOST_TEST(run(std::string(kPtxas) + " -arch=sm_90 " + file + " -o " + file + ".cubin", output) == 0, "ptxas failed:\n" << output);
+  BOOST_TEST(output.empty(), "ptxas warned:\n" << output);
+}
+
+// Over 16,384 outputs, a block per output only for reductions of 16,384 steps and more (a convolution's weight
+// gradient), and never past 2^18 outputs.
+BOOST_AUTO_TEST_CASE(long_reductions_take_a_block_per_output) {
+  auto row_sums = [](std::int64_t outputs, std::int64_t trip) {
+    ProgramBuilder b("rows", outputs);
+    int out = b.param(DType::Float32, outputs), a = b.param(DType::Float32, outputs * trip), g = b.global_idx(), acc = b.acc(DType::Float32, 0);
+    int base = b.alu(KOp::Mul, g, b.index(trip)), r = b.range(trip);
+    b.acc_store(acc, b.alu(KOp::Add, acc, b.load(a, b.alu(KOp::Add, base, r))));
+    b.end_range(r);
+    b.store(out, g, acc);
+    return rt::ptx::launch_shape(rt::ptx::render(b.program)).block_per_output;
+  };
+  BOOST_TEST(row_sums(16384, 256));
+  BOOST_TEST(!row_sums(25600, 8192));
+  BOOST_TEST(row_sums(25600, 16384));
+  BOOST_TEST(!row_sums((1 << 18) + 1, 16384));
 }
 
 BOOST_AUTO_TEST_CASE(block_per_output_is_chosen_exactly_where_expected) {

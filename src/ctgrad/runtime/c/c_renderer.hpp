@@ -282,6 +282,7 @@ class Renderer {
         return v(i, 0) + " = " + v(i, 1) + ";";
       case KOp::Load: return "const " + type + " " + self + " = " + load(i) + ";";
       case KOp::Store: return store(i);
+      case KOp::Shared: case KOp::Barrier: fail(i, "is GPU block-shared memory: the CPU devices have no blocks");
       default: return "const " + type + " " + self + " = " + rounded(in.dtype, value(i)) + ";";
     }
   }

@@ -55,6 +55,27 @@ inline UOpPtr fold_sum_divmod(const UOpPtr& n, const UOpPtr& sum, std::int64_t c
 }
 }  // namespace detail
 
+// An element index as (base, constant): constants pulled out of sums and through constant factors, ((x + 1) * 16 + y
+// -> (x * 16 + y, 16)). The loads of one register tile then share a base and differ by a constant the GPU renderers
+// fold into the address (ld [r+imm]). Exact in wrapping integer arithmetic. base is null for a constant index.
+inline std::pair<UOpPtr, std::int64_t> split_offset(const UOpPtr& n) {
+  if (n->op == Ops::Const) return {nullptr, static_cast<std::int64_t>(n->arg.value)};
+  if (n->op == Ops::Add) {
+    auto [a, ca] = split_offset(n->src[0]);
+    auto [b, cb] = split_offset(n->src[1]);
+    if (!a || !b) return {a ? a : b, ca + cb};
+    return {a == n->src[0] && b == n->src[1] ? n : make_uop(Ops::Add, n->dtype, {a, b}, {}, n->shape), ca + cb};
+  }
+  for (std::size_t k = 0; k < 2 && n->op == Ops::Mul; ++k)
+    if (const UOpPtr& factor = n->src[1 - k]; factor->op == Ops::Const) {
+      auto [a, ca] = split_offset(n->src[k]);
+      const auto f = static_cast<std::int64_t>(factor->arg.value);
+      if (!a) return {nullptr, ca * f};
+      return {a == n->src[k] ? n : make_uop(Ops::Mul, n->dtype, {a, factor}, {}, n->shape), ca * f};
+    }
+  return {n, 0};
+}
+
 inline const Matcher& sum_divmod_rules() {
   using namespace pat;
   static const Matcher m{

@@ -15,6 +15,8 @@ enum class OptOp : std::uint8_t {
   Unroll,     // split a reduced axis; the inner part is unrolled in the loop body
   Swap,       // exchange output axes `axis` and `amount` in the invocation order (which tile the next g is)
   Pack,       // read reduction operand number `axis` from a copy laid out in the tile kernel's order (pack.hpp)
+  Local,      // split an output axis by `amount`; the inner part is enumerated by the threads of one GPU block
+  Stage,      // the block's threads load reduction operand number `axis` into shared memory together (stage.hpp)
 };
 
 struct Opt {
@@ -24,8 +26,10 @@ struct Opt {
   bool operator==(const Opt&) const = default;
 };
 
+inline constexpr int kOptOps = 7;
+
 inline const char* name(OptOp op) {
-  constexpr const char* names[] = {"UPCAST", "VECTORIZE", "UNROLL", "SWAP", "PACK"};
+  constexpr const char* names[] = {"UPCAST", "VECTORIZE", "UNROLL", "SWAP", "PACK", "LOCAL", "STAGE"};
   return names[static_cast<int>(op)];
 }
 
@@ -45,7 +49,7 @@ inline bool parse_opts(const std::string& text, std::vector<Opt>& out) {
     if (open == std::string::npos || comma == std::string::npos || close == std::string::npos) return false;
     const std::string op = word.substr(0, open);
     int k = -1;
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < kOptOps; ++i)
       if (op == name(static_cast<OptOp>(i))) k = i;
     if (k < 0) return false;
     try {

@@ -1,30 +1,51 @@
 #pragma once
-// Where a lowered kernel gets its optimizations: none with NOOPT=1 or on GPU devices (their renderers take the
-// unoptimized program for now), BEAM=n search results (beam.hpp), else the hand-coded heuristic. DEBUG=3 prints the
-// actions applied to each kernel.
+// Where a lowered kernel gets its optimizations: none with NOOPT=1; on GPU devices the GPU heuristic's tiling
+// (gpu_heuristic.hpp); on CPU devices BEAM=n search results (beam.hpp), else the hand-coded heuristic. DEBUG=3 prints
+// the actions applied to each kernel.
 #include "ctgrad/runtime/cpu.hpp"
 #include "ctgrad/runtime/opt/beam.hpp"
+#include "ctgrad/runtime/opt/gpu_heuristic.hpp"
 #include "ctgrad/runtime/opt/heuristic.hpp"
 #include "ctgrad/runtime/opt/pack.hpp"
+#include "ctgrad/runtime/opt/stage.hpp"
 #include "ctgrad/runtime/opt/tile_linearize.hpp"
 
 namespace ctgrad::rt {
 
 inline bool optimizer_enabled() { return getenv_or("NOOPT", "0") == "0"; }
 
+// CTGRAD_OPTS="VECTORIZE(1,16) UPCAST(0,8)" forces one action list on every kernel (for experiments; illegal actions are skipped)
+inline bool forced_opts(std::vector<opt::Opt>& opts) {
+  const std::string forced = getenv_or("CTGRAD_OPTS", "");
+  if (forced.empty()) return false;
+  if (!opt::parse_opts(forced, opts)) throw Error("ctgrad: CTGRAD_OPTS: cannot parse '" + forced + "'");
+  return true;
+}
+
+// GPU devices: tiling actions only (gpu_heuristic.hpp), STAGE where the renderer has shared memory; BEAM does not
+// search them yet.
+inline KernelProgram linearize_gpu(LoweredKernel& k, bool shared_memory) {
+  opt::OptKernel ok(k);
+  std::vector<opt::Opt> opts;
+  if (!forced_opts(opts)) opts = opt::gpu_opts(ok, shared_memory);
+  for (auto& o : opts)
+    if (opt::gpu_axis_action(o)) ok.apply(o);
+  for (auto& o : opts)  // last: the slots follow the final axes; only where the renderer has shared memory
+    if (o.op == opt::OptOp::Stage && shared_memory) opt::stage_operand(ok, o.axis);
+  if (ok.applied().empty()) return linearize_unoptimized(k);
+  k.notes.push_back("opts " + opt::to_string(ok.applied()));
+  return opt::TileLinearizer(ok, true).program();
+}
+
 inline KernelProgram linearize(LoweredKernel& k) {
   const std::string& dev_name = k.params[0]->device;
-  if (!optimizer_enabled() || dynamic_cast<CpuDeviceBase*>(&device(dev_name)) == nullptr) return linearize_unoptimized(k);
+  if (!optimizer_enabled()) return linearize_unoptimized(k);
+  if (Device& dev = device(dev_name); dynamic_cast<CpuDeviceBase*>(&dev) == nullptr) return linearize_gpu(k, dev.renders_shared_memory());
   opt::OptKernel ok(k);
   const int beam = std::stoi(getenv_or("BEAM", "0"));
   std::vector<opt::Opt> opts;
-  // CTGRAD_OPTS="VECTORIZE(1,16) UPCAST(0,8)" forces one action list on every kernel (for experiments; illegal actions are skipped)
-  if (const std::string forced = getenv_or("CTGRAD_OPTS", ""); !forced.empty()) {
-    if (!opt::parse_opts(forced, opts)) throw Error("ctgrad: CTGRAD_OPTS: cannot parse '" + forced + "'");
-  } else {
-    opts = beam > 0 ? opt::beam_opts(k, beam) : opt::hand_coded_opts(ok);
-  }
-  for (auto& o : opts) ok.apply(o);
+  if (!forced_opts(opts)) opts = beam > 0 ? opt::beam_opts(k, beam) : opt::hand_coded_opts(ok);
+  for (auto& o : opts) ok.apply(o);  // STAGE is refused here: the CPU renderers have no shared memory
   // a reduction without actions still goes through the tile linearizer, for its index simplification (index_fold.hpp)
   if (ok.applied().empty() && !opt::has_reduce(ok)) return linearize_unoptimized(k);
   std::string packed;

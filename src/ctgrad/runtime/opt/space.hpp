@@ -17,12 +17,22 @@ enum class AxisKind : std::uint8_t {
   Vector,        // output axis as SIMD lanes
   Unroll,        // reduced axis unrolled in the loop body
   ReduceVector,  // reduced axis as SIMD lanes of the accumulator, summed across lanes after the loop
+  Local,         // output axis enumerated by the threads of one GPU block: the innermost part of g
 };
 
 struct Axis {
   std::int64_t size;
   AxisKind kind;
   UOpPtr var;
+};
+
+// A reduction operand a GPU block loads into shared memory together (stage.hpp). Its node in the AST was replaced by
+// a load of `local` at the slot its in-block coordinates name; the tile linearizer fills the slots from `operand`.
+struct StagedOperand {
+  UOpPtr local;                 // the Ops::Local array
+  UOpPtr operand;               // the operand's expression, as it was in the AST
+  std::vector<std::size_t> slot_axes;  // the in-block axes it varies along, outermost slot coordinate first
+  std::int64_t slots;           // the array's elements: the product of those axes' sizes
 };
 
 // Dtypes the optimizer puts in SIMD vectors (others are computed lane by lane).
@@ -66,7 +76,8 @@ class OptKernel {
 
   // Applies `o` when it is legal here; returns false (and changes nothing) otherwise.
   bool apply(const Opt& o) {
-    if (o.op == OptOp::Pack || o.axis < 0 || o.axis >= static_cast<int>(axes_.size())) return false;  // Pack: pack.hpp
+    if (o.op == OptOp::Pack || o.op == OptOp::Stage) return false;  // pack.hpp, stage.hpp
+    if (o.axis < 0 || o.axis >= static_cast<int>(axes_.size())) return false;
     Axis& a = axes_[static_cast<std::size_t>(o.axis)];
     if (o.op == OptOp::Swap) {
       if (o.amount < 0 || o.amount >= static_cast<int>(axes_.size()) || o.amount == o.axis) return false;
@@ -87,6 +98,10 @@ class OptKernel {
       case OptOp::Unroll:
         if (!reduce || unroll_size() * o.amount > 64) return false;
         inner = AxisKind::Unroll;
+        break;
+      case OptOp::Local:  // a block holds at most 1024 threads on every GPU ctgrad targets
+        if (reduce || local_size() * o.amount > 1024) return false;
+        inner = AxisKind::Local;
         break;
       default:  // Vectorize
         if (lane_axis() >= 0 || o.amount > 64 || (o.amount & (o.amount - 1)) != 0) return false;
@@ -111,6 +126,8 @@ class OptKernel {
   }
 
   void record(const Opt& o) { applied_.push_back(o); }
+  void add_staged(StagedOperand s) { staged_.push_back(std::move(s)); }
+  const std::vector<StagedOperand>& staged() const { return staged_; }
   // Replaces one node of the AST (packing swaps a load for a load of the packed copy).
   void replace(const UOp* from, const UOpPtr& to) { ast_ = substitute(ast_, {{from, to}}); }
 
@@ -122,6 +139,7 @@ class OptKernel {
   // Values one invocation computes in registers (upcast and vector axes).
   std::int64_t tile_size() const { return product({AxisKind::Upcast, AxisKind::Vector}); }
   std::int64_t unroll_size() const { return product({AxisKind::Unroll}); }
+  std::int64_t local_size() const { return product({AxisKind::Local}); }
   int lane_axis() const {
     for (std::size_t i = 0; i < axes_.size(); ++i)
       if (axes_[i].kind == AxisKind::Vector || axes_[i].kind == AxisKind::ReduceVector) return static_cast<int>(i);
@@ -140,6 +158,7 @@ class OptKernel {
   UOpPtr ast_;
   std::vector<Axis> axes_;
   std::vector<Opt> applied_;
+  std::vector<StagedOperand> staged_;
   std::int64_t next_id_ = 1;
 };
 

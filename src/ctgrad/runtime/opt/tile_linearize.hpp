@@ -1,10 +1,12 @@
 #pragma once
 // Linearization of an optimized kernel (space.hpp) into the kernel program: one invocation g per tile.
 //
-//   g -> coordinates of the Global axes (row-major in axis order)
+//   g -> coordinates of the Global axes, then of the Local ones (row-major in axis order, Local innermost: a GPU
+//        block of local_size consecutive g is one local tile)
 //   accumulators, one per upcast value (vectors where the reduced value has lanes)
 //   for each Reduce axis (nested, outermost first):
 //     for each unrolled value, for each accumulator: acc = acc + body   (a*b+acc as one FMA when the body is a product)
+//       (with staged operands: first the block's threads fill their shared arrays, barrier; a barrier after the body)
 //   lane partial sums of a vectorized reduced axis are combined in lane order
 //   one Store per upcast value (a vector store where the output index moves one element per lane)
 //
@@ -27,11 +29,15 @@ class TileLinearizer {
       p_.bytes += static_cast<std::int64_t>(k_.params[i]->nbytes());
       push({KOp::Param, k_.params[i]->dtype, {-1, -1, -1}, static_cast<std::int64_t>(i)});
     }
+    for (auto& st : ok.staged()) {
+      sca_[st.local.get()] = push({KOp::Shared, st.local->dtype, {-1, -1, -1}, st.slots});
+      keep_.push_back(st.local);
+    }
     std::unordered_map<const UOp*, UOpPtr> global;
     std::vector<const Axis*> upcasts, reduces, unrolls;
     std::int64_t global_size = 1;
     for (auto& a : ok.axes()) {
-      if (a.kind == AxisKind::Global) global_size *= a.size;
+      if (a.kind == AxisKind::Global || a.kind == AxisKind::Local) global_size *= a.size;
       if (a.kind == AxisKind::Upcast) upcasts.push_back(&a);
       if (a.kind == AxisKind::Reduce) reduces.push_back(&a);
       if (a.kind == AxisKind::Unroll) unrolls.push_back(&a);
@@ -42,6 +48,7 @@ class TileLinearizer {
       }
     }
     p_.global_size = global_size;
+    if (ok.local_size() > 1) p_.local_size = ok.local_size();
     UArg garg;
     garg.value = static_cast<double>(global_size);
     UOpPtr g = make_uop(Ops::Special, k_.index_dtype, {}, garg, scalar_shape());
@@ -49,11 +56,12 @@ class TileLinearizer {
     keep_.push_back(g);
     std::int64_t inner = 1;
     const auto& axes = ok.axes();
-    for (std::size_t i = axes.size(); i-- > 0;) {
-      if (axes[i].kind != AxisKind::Global) continue;
-      global[axes[i].var.get()] = axes[i].size == 1 ? idx(0) : bin(Ops::Mod, bin(Ops::IDiv, g, idx(inner)), idx(axes[i].size));
-      inner *= axes[i].size;
-    }
+    for (AxisKind kind : {AxisKind::Local, AxisKind::Global})
+      for (std::size_t i = axes.size(); i-- > 0;) {
+        if (axes[i].kind != kind) continue;
+        global[axes[i].var.get()] = axes[i].size == 1 ? idx(0) : bin(Ops::Mod, bin(Ops::IDiv, g, idx(inner)), idx(axes[i].size));
+        inner *= axes[i].size;
+      }
     const UOpPtr ast = simplify(substitute(ok.ast(), global));
 
     // one Store per upcast value
@@ -78,9 +86,11 @@ class TileLinearizer {
         sca_[r->var.get()] = ranges.back();
         trips_ *= r->size;
       }
+      if (!ok.staged().empty()) fill_staged(ok, g, global);
       const auto unroll_values = combos(unrolls);
       for (auto& values : unroll_values)
         for (auto& acc : accs) accumulate(acc, values);
+      if (!ok.staged().empty()) push({KOp::Barrier, k_.index_dtype});  // the next step's fill waits for every reader
       for (std::size_t r = ranges.size(); r-- > 0;) push({KOp::EndRange, k_.index_dtype, {ranges[r], -1, -1}});
       in_loop_ = false;
       trips_ = 1;
@@ -245,15 +255,46 @@ class TileLinearizer {
       case Ops::Const: id = push(const_inst(n->dtype, n->arg.value)); break;
       case Ops::Acc: id = acc_value_.at(n.get()); break;
       case Ops::Range: throw Error("ctgrad optimizer: an axis variable was left unassigned");
+      case Ops::Local: throw Error("ctgrad optimizer: a Local array without its Shared declaration");
       default: {
         if (n->op != Ops::Load && !is_alu(n->op)) throw Error(std::string("ctgrad optimizer: cannot linearize ") + name(n->op));
         std::array<std::int32_t, 3> src{-1, -1, -1};
-        for (std::size_t i = 0; i < n->src.size(); ++i) src[i] = scalar(n->src[i]);
+        for (std::size_t i = 0; i < n->src.size(); ++i) src[i] = n->op == Ops::Load && i == 1 ? address(n->src[1]) : scalar(n->src[i]);
         id = n->op == Ops::Load ? push({KOp::Load, n->dtype, src}) : alu(to_kop(n->op), n->dtype, src, 1);
       }
     }
     remember(sca_, n, id);
     return id;
+  }
+
+  // Each thread stores slots t, t + L, ... of every staged operand (t: its index among the block's L threads, the
+  // innermost part of g), then the block waits until all slots are there.
+  void fill_staged(const OptKernel& ok, const UOpPtr& g, const std::unordered_map<const UOp*, UOpPtr>& global) {
+    const std::int64_t threads = ok.local_size();
+    const UOpPtr t = bin(Ops::Mod, g, idx(threads));
+    for (auto& st : ok.staged())
+      for (std::int64_t first = 0; first < st.slots; first += threads) {
+        const UOpPtr slot = simplify(bin(Ops::Add, t, idx(first)));
+        auto with = global;
+        std::int64_t inner = 1;
+        for (std::size_t k = st.slot_axes.size(); k-- > 0;) {
+          const Axis& a = ok.axes()[st.slot_axes[k]];
+          with[a.var.get()] = simplify(bin(Ops::Mod, bin(Ops::IDiv, slot, idx(inner)), idx(a.size)));
+          inner *= a.size;
+        }
+        const UOpPtr value = simplify(substitute(st.operand, with));
+        push({KOp::Store, st.local->dtype, {scalar(st.local), address(slot), scalar(value)}});
+      }
+    push({KOp::Barrier, k_.index_dtype});
+  }
+
+  // A scalar memory access's index as base + constant (split_offset: the GPU renderers fold the constant).
+  std::int32_t address(const UOpPtr& index) {
+    auto [base, offset] = split_offset(index);
+    if (!base || offset == 0) return scalar(index);
+    UArg c;
+    c.value = static_cast<double>(offset);
+    return scalar(bin(Ops::Add, base, make_uop(Ops::Const, index->dtype, {}, c, scalar_shape())));
   }
 
   void accumulate(const UOpPtr& acc, const std::unordered_map<const UOp*, UOpPtr>& unrolled) {
@@ -288,7 +329,7 @@ class TileLinearizer {
     const UOpPtr &index = s->src[1], &value = s->src[2];
     const std::int32_t param = scalar(s->src[0]);
     if (!depends(index) && !depends(value)) {
-      push({KOp::Store, s->dtype, {param, scalar(index), scalar(value)}});
+      push({KOp::Store, s->dtype, {param, address(index), scalar(value)}});
     } else if (lane_stride(index) == 1 && vector_dtype(s->dtype)) {
       push({KOp::Store, s->dtype, {param, lane(index, 0), widen(value)}, 0, 0.0, static_cast<std::uint8_t>(width_)});
     } else {
