@@ -1,6 +1,6 @@
 // GPU benchmarks, one table per GPU device present (CUDA, VULKAN), each beside PyTorch on the same GPU in the same run:
 //  - the chain ((a*b+1).relu()*0.5-a) over 2^28 floats, end to end per call, vs the copy bandwidth torch measures;
-//  - a 4096x4096 fp32 matmul vs torch (cuBLAS, TF32 off), reported whatever the ratio;
+//  - fp32 matmuls of 1024, 2048 and 4096 vs torch (cuBLAS, TF32 off), reported whatever the ratio;
 //  - launch overhead: a whole realize() of a 16-element kernel, vs torch's tiny-op time.
 // Usage: bench_gpu [path/to/peer_torch.py]
 #include <algorithm>
@@ -39,6 +39,21 @@ std::map<std::string, double> run_peer(const std::string& script) {
   return r;
 }
 
+// An N x N fp32 matmul, median of 5 after a warm-up call (which compiles the kernel), beside torch's time.
+template <std::size_t N>
+void matmul(const std::string& dev, double torch_s) {
+  auto m = Tensor<float, N, N>::rand().to(dev).realize(), k = Tensor<float, N, N>::rand().to(dev).realize();
+  auto once = [&] {
+    m.matmul(k).realize();
+    Device::synchronize(dev);
+  };
+  once();
+  const double s = median_seconds(5, once);
+  const double flop = 2.0 * N * N * N;
+  std::printf("  matmul %4zu fp32, ms         %12.3f %12.3f %14.3f  (%.1f vs %.1f TFLOP/s)\n", N, s * 1e3, torch_s * 1e3, torch_s / s,
+              flop / s * 1e-12, flop / torch_s * 1e-12);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,14 +82,9 @@ int main(int argc, char** argv) {
                 get("torch_compile_chain_s") / chain);
     std::printf("  chain GB/s (limit: copy)     %12.0f %12.0f %14.2f  (fraction of copy bandwidth)\n", kChainBytes / chain * 1e-9,
                 copy_bw * 1e-9, kChainBytes / chain / copy_bw);
-    auto m = Tensor<float, 4096, 4096>::rand().to(dev).realize(), k = Tensor<float, 4096, 4096>::rand().to(dev).realize();
-    const double mm = median_seconds(3, [&] {
-      m.matmul(k).realize();
-      sync();
-    });
-    const double flop = 2.0 * 4096.0 * 4096.0 * 4096.0;
-    std::printf("  matmul 4096 fp32, ms         %12.2f %12.2f %14.3f  (%.1f vs %.1f TFLOP/s)\n", mm * 1e3, get("torch_matmul_4096_s") * 1e3,
-                get("torch_matmul_4096_s") / mm, flop / mm * 1e-12, flop / get("torch_matmul_4096_s") * 1e-12);
+    matmul<1024>(dev, get("torch_matmul_1024_s"));
+    matmul<2048>(dev, get("torch_matmul_2048_s"));
+    matmul<4096>(dev, get("torch_matmul_4096_s"));
     auto tiny = Tensor<float, 16>::rand().to(dev).realize();
     const double launch = median_seconds(200, [&] {
       (tiny * 2.0f).realize();

@@ -38,8 +38,9 @@ def chain(x, y):
 print("torch_eager_chain_s", median_gpu_seconds(lambda: chain(a, b)))
 compiled = torch.compile(chain)
 print("torch_compile_chain_s", median_gpu_seconds(lambda: compiled(a, b)))
-m = torch.rand(4096, 4096, device="cuda")
-k = torch.rand(4096, 4096, device="cuda")
-print("torch_matmul_4096_s", median_gpu_seconds(lambda: m @ k))
+for size in (1024, 2048, 4096):
+    m = torch.rand(size, size, device="cuda")
+    k = torch.rand(size, size, device="cuda")
+    print(f"torch_matmul_{size}_s", median_gpu_seconds(lambda: m @ k))
 tiny = torch.rand(16, device="cuda")
 print("torch_launch_s", median_gpu_seconds(lambda: tiny * 2, reps=200))
