@@ -6,6 +6,8 @@
 
 namespace ctgrad::rt {
 
+CTGRAD_API UOpPtr TensorImpl::node() const { return is_identity(view, base->shape) ? base : view_uop(base, view); }
+
 CTGRAD_API ImplPtr op_result(UOpPtr node, const View& shape, std::string device) {
   return make_impl(recorded(std::move(node)), stack_of(shape), std::move(device));
 }

@@ -7,6 +7,7 @@
 #include "ctgrad/runtime/buffer_impl.hpp"
 #include "ctgrad/runtime/handle_impl.hpp"
 #include "ctgrad/runtime/movement_impl.hpp"
+#include "ctgrad/runtime/op_nodes_impl.hpp"
 #include "ctgrad/runtime/uop_impl.hpp"
 #include "ctgrad/runtime/view_nodes_impl.hpp"
 #include "ctgrad/runtime/backends.hpp"
