@@ -10,6 +10,7 @@
 #include "ctgrad/runtime/op_nodes_impl.hpp"
 #include "ctgrad/runtime/uop_impl.hpp"
 #include "ctgrad/runtime/view_nodes_impl.hpp"
+#include "ctgrad/runtime/windows_impl.hpp"
 #include "ctgrad/runtime/backends.hpp"
 #include "ctgrad/runtime/c/c_device.hpp"
 #include "ctgrad/runtime/debug.hpp"
