@@ -75,7 +75,8 @@ CTGRAD_API ImplPtr binary(BinaryForm form, Ops alu, DType compute, DType result,
     case BinaryForm::Greater: n = detail::node(Ops::CmpLt, DType::Bool, {y, x}, out); break;
     case BinaryForm::LessEqual:
     case BinaryForm::GreaterEqual: {
-      auto lt = form == BinaryForm::LessEqual ? detail::node(Ops::CmpLt, DType::Bool, {y, x}, out) : detail::node(Ops::CmpLt, DType::Bool, {x, y}, out);
+      auto lt = form == BinaryForm::LessEqual ? detail::node(Ops::CmpLt, DType::Bool, {y, x}, out)
+                                              : detail::node(Ops::CmpLt, DType::Bool, {x, y}, out);
       n = detail::node(Ops::Xor, DType::Bool, {lt, detail::const_node(DType::Bool, 1, out)}, out);
       break;
     }
