@@ -3,6 +3,7 @@
 // public entry checks its shapes with one static_assert and builds lazy graph nodes; nothing runs here.
 #include <numbers>
 
+#include "ctgrad/runtime/op_nodes.hpp"
 #include "ctgrad/tensor.hpp"
 
 namespace ctgrad {
@@ -17,10 +18,6 @@ constexpr const char* binop_name(BinOp op) {
 constexpr bool is_comparison(BinOp op) { return op == BinOp::Less || op == BinOp::Equal || op == BinOp::NotEqual || op >= BinOp::Greater; }
 
 namespace detail {
-
-inline void same_device(const std::string& a, const std::string& b, const char* op) {
-  if (a != b) throw DeviceError(std::string(op) + ": operands on different devices: " + a + " and " + b + " (move one with .to())");
-}
 
 template <class T, auto Shape>
 rt::UOpPtr node(rt::Ops op, std::vector<rt::UOpPtr> src, rt::UArg arg = {}) {
@@ -46,31 +43,6 @@ constexpr rt::Ops alu_of() {
     default: return rt::Ops::CmpLt;  // Greater, LessEqual, GreaterEqual are built from CmpLt in binary()
   }
   return rt::Ops::Add;
-}
-
-template <class T, auto Shape>
-rt::UOpPtr const_node(double v) {
-  rt::UArg a;
-  a.value = v;
-  return node<T, Shape>(rt::Ops::Const, {}, a);
-}
-
-// Integer division never divides by zero in a kernel: x / 0 is defined as 0 (a crash is never an answer).
-template <class T, auto Shape>
-rt::UOpPtr safe_idiv(const rt::UOpPtr& x, const rt::UOpPtr& y) {
-  auto zero = const_node<T, Shape>(0), one = const_node<T, Shape>(1);
-  auto is_zero = node<bool, Shape>(rt::Ops::CmpEq, {y, zero});
-  if constexpr (std::is_signed_v<T>) {  // and x / -1 is -x (wrapping at the minimum), which some targets trap on
-    auto minus_one = const_node<T, Shape>(-1);
-    auto is_minus_one = node<bool, Shape>(rt::Ops::CmpEq, {y, minus_one});
-    auto special = node<bool, Shape>(rt::Ops::Or, {is_zero, is_minus_one});
-    auto quotient = node<T, Shape>(rt::Ops::IDiv, {x, node<T, Shape>(rt::Ops::Where, {special, one, y})});
-    auto negated = node<T, Shape>(rt::Ops::Sub, {zero, x});
-    return node<T, Shape>(rt::Ops::Where, {is_zero, zero, node<T, Shape>(rt::Ops::Where, {is_minus_one, negated, quotient})});
-  } else {
-    auto divisor = node<T, Shape>(rt::Ops::Where, {is_zero, one, y});
-    return node<T, Shape>(rt::Ops::Where, {is_zero, zero, node<T, Shape>(rt::Ops::IDiv, {x, divisor})});
-  }
 }
 
 // Every bit set: true for bool, ~0 for the integers (-1 when signed).
@@ -104,23 +76,17 @@ auto binary(const Tensor<A, DA...>& a, const Tensor<B, DB...>& b) {
   CTGRAD_STATIC_CHECK(ok, "ctgrad: operand shapes cannot broadcast",
                       detail::Message{} << binop_name(Op) << ": shapes cannot broadcast: " << sa << " and " << sb);
   if constexpr (ok) {
-    detail::same_device(a.device(), b.device(), binop_name(Op));
     constexpr auto out = shape::broadcast(sa, sb);
     using T = promote_t<A, B>;
     using R = std::conditional_t<is_comparison(Op), bool, T>;
-    auto x = broadcast_to<T, out>(a).to_uop(), y = broadcast_to<T, out>(b).to_uop();
-    rt::UOpPtr n;
-    if constexpr (Op == BinOp::Div && !rt::is_float(dtype_of<T>())) {
-      n = detail::safe_idiv<T, out>(x, y);
-    } else if constexpr (Op == BinOp::Greater) {  // x > y is y < x
-      n = detail::node<bool, out>(rt::Ops::CmpLt, {y, x});
-    } else if constexpr (Op == BinOp::LessEqual || Op == BinOp::GreaterEqual) {  // x <= y is !(y < x); x >= y is !(x < y)
-      auto lt = Op == BinOp::LessEqual ? detail::node<bool, out>(rt::Ops::CmpLt, {y, x}) : detail::node<bool, out>(rt::Ops::CmpLt, {x, y});
-      n = detail::node<bool, out>(rt::Ops::Xor, {lt, detail::const_node<bool, out>(1)});
-    } else {
-      n = detail::node<R, out>(detail::alu_of<Op, T>(), {x, y});
-    }
-    return tensor_of_t<R, out>::from_uop(n, a.device());
+    using Out = tensor_of_t<R, out>;
+    constexpr rt::BinaryForm form = Op == BinOp::Div && !rt::is_float(dtype_of<T>()) ? rt::BinaryForm::IntDiv
+                                    : Op == BinOp::Greater                          ? rt::BinaryForm::Greater
+                                    : Op == BinOp::LessEqual                        ? rt::BinaryForm::LessEqual
+                                    : Op == BinOp::GreaterEqual                     ? rt::BinaryForm::GreaterEqual
+                                                                                    : rt::BinaryForm::Alu;
+    return Out::wrap(rt::binary(form, detail::alu_of<Op, T>(), dtype_of<T>(), dtype_of<R>(), a.impl(), dtype_of<A>(), b.impl(), dtype_of<B>(),
+                                Out::shape_view(), binop_name(Op)));
   }
 }
 
@@ -213,13 +179,11 @@ auto where_impl(const Tensor<C, DC...>& cond, const A& a, const B& b) {
     CTGRAD_STATIC_CHECK(ok, "ctgrad::where: shapes cannot broadcast",
                         detail::Message{} << "ctgrad::where: shapes cannot broadcast: condition " << sc << ", values " << sa << " and " << sb);
     if constexpr (ok) {
-      detail::same_device(a.device(), b.device(), "ctgrad::where");
-      detail::same_device(a.device(), cond.device(), "ctgrad::where");
       constexpr auto out = shape::broadcast(shape::broadcast(sa, sb), sc);
       using T = promote_t<typename A::dtype, typename B::dtype>;
-      auto n = detail::node<T, out>(rt::Ops::Where, {broadcast_to<bool, out>(cond).to_uop(), broadcast_to<T, out>(a).to_uop(),
-                                                     broadcast_to<T, out>(b).to_uop()});
-      return tensor_of_t<T, out>::from_uop(n, a.device());
+      using Out = tensor_of_t<T, out>;
+      return Out::wrap(rt::where(cond.impl(), dtype_of<C>(), a.impl(), dtype_of<typename A::dtype>(), b.impl(), dtype_of<typename B::dtype>(),
+                                 dtype_of<T>(), Out::shape_view()));
     }
   }
 }
@@ -251,11 +215,9 @@ auto reduce(const Tensor<T, D...>& t) {
       return cast<bool>(reduce<Op, KeepDim, Axes...>(cast<std::uint8_t>(t)));
     } else {
       using Acc = std::conditional_t<Op == ReduceOp::Max, T, sum_t<T>>;
-      rt::UArg arg;
-      arg.alu = Op == ReduceOp::Sum ? rt::Ops::Add : Op == ReduceOp::Prod ? rt::Ops::Mul : rt::Ops::Max;
-      arg.axes = shape::axis_mask<N>(axes);
-      auto src = cast<Acc>(t);
-      auto r = tensor_of_t<Acc, kept>::from_uop(detail::node<Acc, kept>(rt::Ops::Reduce, {src.to_uop()}, arg), t.device());
+      using Kept = tensor_of_t<Acc, kept>;
+      constexpr rt::Ops alu = Op == ReduceOp::Sum ? rt::Ops::Add : Op == ReduceOp::Prod ? rt::Ops::Mul : rt::Ops::Max;
+      auto r = Kept::wrap(rt::reduce(t.impl(), dtype_of<T>(), dtype_of<Acc>(), alu, shape::axis_mask<N>(axes), Kept::shape_view()));
       if constexpr (KeepDim) return r;
       else return r.template reshape_as<final_shape>();
     }

@@ -16,6 +16,7 @@
 #include "ctgrad/dtype.hpp"
 #include "ctgrad/random.hpp"
 #include "ctgrad/runtime/autograd.hpp"
+#include "ctgrad/runtime/handle.hpp"
 #include "ctgrad/runtime/library.hpp"
 #include "ctgrad/runtime/movement.hpp"
 #include "ctgrad/shape.hpp"
@@ -157,7 +158,7 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
         }();
         return reshape_to<padded>().template expand<New...>();
       } else {
-        return moved<Tensor<DType, New...>>(rt::expand_move(node_shape<to>()), ctgrad::expand(view(), shape::to_dims(to)));
+        return moved<Tensor<DType, New...>>(rt::expand_move(node_shape<to>()));
       }
     }
   }
@@ -175,7 +176,7 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
         before[i] = static_cast<std::int64_t>(p[2 * i]);
         after[i] = static_cast<std::int64_t>(p[2 * i + 1]);
       }
-      return moved<tensor_of_t<DType, padded_shape(p)>>(rt::pad_move(ndim, before, after), ctgrad::pad(view(), before, after));
+      return moved<tensor_of_t<DType, padded_shape(p)>>(rt::pad_move(ndim, before, after));
     }
   }
   // shrink<b0, e0, b1, e1, ...>(): keep [b_i, e_i) along axis i (one pair per axis).
@@ -196,7 +197,7 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
           b[i] = static_cast<std::int64_t>(r[2 * i]);
           e[i] = static_cast<std::int64_t>(r[2 * i + 1]);
         }
-        return moved<tensor_of_t<DType, shrunk_shape(r)>>(rt::shrink_move(ndim, b, e), ctgrad::shrink(view(), b, e));
+        return moved<tensor_of_t<DType, shrunk_shape(r)>>(rt::shrink_move(ndim, b, e));
       }
     }
   }
@@ -209,7 +210,7 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
     if constexpr (ok) {
       std::array<bool, kMaxRank> f{};
       for (auto a : axes) f[a] = true;
-      return moved<Tensor>(rt::flip_move(ndim, f), ctgrad::flip(view(), f));
+      return moved<Tensor>(rt::flip_move(ndim, f));
     }
   }
   template <std::size_t Axis>
@@ -373,11 +374,9 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
   // The lazy node of this tensor: its base seen through its view (a View node only when the view is not identity).
   rt::UOpPtr to_uop() const { return impl_->node(); }
   // An op's result: inside NoGrad it is cut from the gradient graph.
-  static Tensor from_uop(rt::UOpPtr node, std::string device) {
-    return wrap(rt::make_impl(rt::recorded(std::move(node)), stack_of(shape_view()), std::move(device)));
-  }
+  static Tensor from_uop(rt::UOpPtr node, std::string device) { return wrap(rt::op_result(std::move(node), shape_view(), std::move(device))); }
   static Tensor from_buffer(const std::shared_ptr<rt::Buffer>& buf, std::string device = default_device()) {
-    return wrap(rt::make_impl(rt::buffer_uop(buf), stack_of(shape_view()), std::move(device)));
+    return wrap(rt::buffer_result(buf, shape_view(), std::move(device)));
   }
   // A handle to an existing impl (its node must have this tensor's shape; AnyTensor checks that).
   static Tensor wrap(rt::ImplPtr impl) {
@@ -404,34 +403,32 @@ class Tensor : public TensorSurface<Tensor<DType, Dims...>> {
   friend class Tensor;
   Tensor() = default;
 
-  // A movement op's result: the folded view over the same base, or on a gradient path a movement node.
+  // A movement op's result: the folded view over the same base, or on a gradient path a movement node (rt::moved).
   template <class Out>
-  Out moved(const rt::Movement& m, const ViewStack& folded) const {
+  Out moved(const rt::Movement& m) const {
     if constexpr (Out::ndim > kMaxRank) {
       return Out{};  // Out's own check has reported the rank; no cascade
     } else {
-      if (base()->needs_grad && grad_enabled()) return Out::from_uop(rt::move_uop(to_uop(), m), device());
-      return Out::wrap(rt::make_impl(rt::detach_uop(base()), folded, device()));
+      return Out::wrap(rt::moved(*impl_, m, Out::shape_view()));
     }
   }
   template <auto To>
-  static rt::NodeShape node_shape() { return rt::NodeShape(ctgrad::contiguous(To)); }
+  static rt::NodeShape node_shape() {
+    static constexpr View v = ctgrad::contiguous(To);
+    return rt::NodeShape(v);
+  }
   template <auto To>
   auto reshape_to() const {
     using Out = tensor_of_t<DType, To>;
     if constexpr (To.size() > kMaxRank) return Out{};  // Out's own check has reported the rank; no cascade
-    else return moved<Out>(rt::reshape_move(node_shape<To>()), ctgrad::reshape(view(), To.size(), shape::to_dims(To)));
+    else return moved<Out>(rt::reshape_move(node_shape<To>()));
   }
   // A reshape may push a view; when the stack is full, the current view becomes a lazy View node (no kernel now)
   // and the tensor starts over from the identity view of it.
-  Tensor rebased_if_full() const {
-    if (view().depth < kMaxViews) return *this;
-    return from_uop(to_uop(), device());
-  }
+  Tensor rebased_if_full() const { return view().depth < kMaxViews ? *this : wrap(rt::rebased_if_full(impl_, shape_view())); }
   template <auto Order>
   auto permute_by() const {
-    return moved<tensor_of_t<DType, shape::permuted(shape, Order)>>(rt::permute_move(ndim, shape::to_dims(Order)),
-                                                                      ctgrad::permute(view(), shape::to_dims(Order)));
+    return moved<tensor_of_t<DType, shape::permuted(shape, Order)>>(rt::permute_move(ndim, shape::to_dims(Order)));
   }
   static std::string shape_text() {
     std::string out = "(";

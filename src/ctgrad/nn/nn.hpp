@@ -1,6 +1,6 @@
 #pragma once
 // ctgrad::nn: modules (Hana structs with PyTorch's state names), state dicts, optimizers. safe_save / safe_load are
-// in ctgrad/nn/safe.hpp (they need nlohmann-json: the io dependency).
+// in ctgrad/nn/safe.hpp (libctgrad has them when it is built with the io formats: nlohmann-json and zlib).
 #include "ctgrad/nn/conv.hpp"
 #include "ctgrad/nn/embedding.hpp"
 #include "ctgrad/nn/linear.hpp"

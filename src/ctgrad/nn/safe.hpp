@@ -1,6 +1,6 @@
 #pragma once
 // safe_save / safe_load: state dicts in safetensors files (tinygrad's nn.state names), through io's byte-level
-// reader and writer. Includes nlohmann/json (via io/safetensors.hpp): include it only where files are saved or loaded.
+// reader and writer (libctgrad's, built with the io formats: nlohmann-json and zlib).
 #include "ctgrad/io/safetensors.hpp"
 #include "ctgrad/nn/state.hpp"
 

@@ -5,9 +5,12 @@
 //
 #include "ctgrad/runtime/autograd_impl.hpp"
 #include "ctgrad/runtime/buffer_impl.hpp"
+#include "ctgrad/runtime/handle_impl.hpp"
 #include "ctgrad/runtime/movement_impl.hpp"
+#include "ctgrad/runtime/op_nodes_impl.hpp"
 #include "ctgrad/runtime/uop_impl.hpp"
 #include "ctgrad/runtime/view_nodes_impl.hpp"
+#include "ctgrad/runtime/windows_impl.hpp"
 #include "ctgrad/runtime/backends.hpp"
 #include "ctgrad/runtime/c/c_device.hpp"
 #include "ctgrad/runtime/debug.hpp"

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "ctgrad/runtime/api.hpp"
 #include "ctgrad/runtime/view_nodes.hpp"
 
 namespace ctgrad::rt {
@@ -15,8 +16,9 @@ struct TensorImpl {
   std::string device;
   std::shared_ptr<TensorImpl> grad;  // accumulated by backward(), detached from the graph; null until then
 
-  // The node of the tensor's value: the base itself when the view is its identity, else a View node over it.
-  UOpPtr node() const { return is_identity(view, base->shape) ? base : view_uop(base, view); }
+  // The node of the tensor's value: the base itself when the view is its identity, else a View node over it
+  // (handle_impl.hpp: every op calls it).
+  CTGRAD_API UOpPtr node() const;
 };
 using ImplPtr = std::shared_ptr<TensorImpl>;
 
@@ -29,3 +31,7 @@ inline ImplPtr make_impl(UOpPtr base, const ViewStack& view, std::string device)
 }
 
 }  // namespace ctgrad::rt
+
+#ifdef CTGRAD_HEADER_ONLY
+#include "ctgrad/runtime/handle_impl.hpp"  // NOLINT: the definitions follow their declarations
+#endif

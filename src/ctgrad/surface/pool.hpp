@@ -2,6 +2,7 @@
 // Sliding windows as views (tinygrad's _pool), and the pools and unfold built on them. A window of K taps with
 // stride S and dilation D over a dim of size i becomes two dims (o, K) of one view: no im2col buffer, no pool UOp;
 // the consumer's reduction reads the input through the folded view.
+#include "ctgrad/runtime/windows.hpp"
 #include "ctgrad/surface/detail.hpp"
 
 namespace ctgrad {
@@ -21,52 +22,29 @@ constexpr std::size_t windows(std::size_t n, std::size_t k, std::size_t s, std::
   return k == 0 || s == 0 || n < span ? 0 : (n - span) / s + 1;
 }
 
-// (..., i) -> (..., o, K) with out[..., a, j] = x[..., a * S + j * D].
+// (..., i) -> (..., o, K) with out[..., a, j] = x[..., a * S + j * D] (runtime/windows.hpp).
 template <std::size_t K, std::size_t S, std::size_t D, class X>
 auto pool_last(const X& x) {
-  constexpr std::size_t N = X::ndim, i = X::shape[N - 1], o = windows(i, K, S, D);
-  constexpr auto lead = remove_axis(X::shape, N - 1);
-  if constexpr (D == 1 && K <= S) {
-    // disjoint windows: trim or pad to o * S, split into (o, S), keep the first K of each
-    auto fit = [&] {
-      if constexpr (o * S <= i) return shrink_as<shrink_pairs(X::shape, N - 1, 0, o * S)>(x);
-      else return pad_as<pad_pairs<N>(N - 1, 0, o * S - i)>(x);
-    }();
-    auto grid = reshape_as<concat(lead, Shape<2>{o, S})>(fit);
-    return shrink_as<shrink_pairs(decltype(grid)::shape, N, 0, K)>(grid);
-  } else {
-    // repeat the dim e times, read it as rows of L = i + D (+ i ...) so that row j starts at j * D (mod i)
-    constexpr std::size_t L = [] {
-      std::size_t l = i + D;
-      while (l < o * S) l += i;
-      return l;
-    }();
-    constexpr std::size_t e = (K * L + i - 1) / i;
-    auto rep = reshape_as<concat(lead, Shape<1>{e * i})>(expand_as<concat(lead, Shape<2>{e, i})>(x.template unsqueeze<N - 1>()));
-    auto rows = reshape_as<concat(lead, Shape<2>{K, L})>(shrink_as<shrink_pairs(concat(lead, Shape<1>{e * i}), N - 1, 0, K * L)>(rep));
-    auto strided = reshape_as<concat(lead, Shape<3>{K, o, S})>(shrink_as<shrink_pairs(concat(lead, Shape<2>{K, L}), N, 0, o * S)>(rows));
-    auto taps = reshape_as<concat(lead, Shape<2>{K, o})>(shrink_as<shrink_pairs(concat(lead, Shape<3>{K, o, S}), N + 1, 0, 1)>(strided));
-    return permute_as<[] {
-      Shape<N + 1> p{};
-      for (std::size_t d = 0; d + 1 < N; ++d) p[d] = d;
-      p[N - 1] = N, p[N] = N - 1;
-      return p;
-    }()>(taps);
-  }
+  constexpr std::size_t N = X::ndim;
+  using Out = tensor_of_t<typename X::dtype, concat(remove_axis(X::shape, N - 1), Shape<2>{windows(X::shape[N - 1], K, S, D), K})>;
+  return Out::wrap(rt::pool_last(x.impl(), K, S, D));
 }
 
-// (..., H, W) -> (..., oh, ow, kh, kw).
+// (..., H, W) -> (..., oh, ow, kh, kw), out[..., a, b, i, j] = x[..., a * S.h + i * D.h, b * S.w + j * D.w]: the movement
+// chain of tinygrad's _pool per spatial dim, built by libctgrad at run-time shapes (runtime/windows.hpp).
 template <Hw K, Hw S, Hw D, class X>
 auto pool2d(const X& x) {
   constexpr std::size_t N = X::ndim;
-  auto pw = pool_last<K.w, S.w, D.w>(x);                        // (..., H, ow, kw)
-  auto ph = pool_last<K.h, S.h, D.h>(move_to_last<N - 2>(pw));  // (..., ow, kw, oh, kh)
-  return permute_as<[] {
-    Shape<N + 2> p{};
-    for (std::size_t d = 0; d + 2 < N; ++d) p[d] = d;
-    p[N - 2] = N, p[N - 1] = N - 2, p[N] = N + 1, p[N + 1] = N - 1;
-    return p;
-  }()>(ph);
+  // overlapping windows along H take one dim more than the result while they are built
+  constexpr bool fits = N + 2 + (D.h == 1 && K.h <= S.h ? 0 : 1) <= kMaxRank;
+  CTGRAD_STATIC_CHECK(fits, "ctgrad::pool2d: overlapping windows need a rank above 8",
+                      detail::Message{} << "ctgrad::pool2d: overlapping windows over " << X::shape << " need a rank above 8 while they are built");
+  if constexpr (fits) {
+    constexpr auto out = concat(remove_axis(remove_axis(X::shape, N - 1), N - 2),
+                                Shape<4>{windows(X::shape[N - 2], K.h, S.h, D.h), windows(X::shape[N - 1], K.w, S.w, D.w), K.h, K.w});
+    using Out = tensor_of_t<typename X::dtype, out>;
+    return Out::wrap(rt::pool2d(x.impl(), K.h, K.w, S.h, S.w, D.h, D.w));
+  }
 }
 
 // pad<...> pairs of (p.h, p.h, p.w, p.w) on the last two dims.
