@@ -2,8 +2,9 @@
 // The hand-coded actions for GPU devices. Each thread computes a register tile (UPCAST) over a pair of output axes
 // along which the reduction's two operands vary in turn (matmul's M and N: A varies along M and is broadcast along
 // N, B the reverse), so every value it loads serves a row or a column of its tile. The threads of a block (LOCAL)
-// cover a square of such tiles, and where the renderer has shared memory the block loads both operands' values for
-// 16 reduction steps into it together (UNROLL 16, STAGE: stage.hpp) instead of each thread loading its own. Only
+// cover a square of such tiles, the reduction is unrolled by 16 steps, and where the renderer has shared memory the
+// block loads both operands' values for those steps into it together (STAGE: stage.hpp) instead of each thread
+// loading its own. Only
 // actions the PTX and SPIR-V renderers take: no vector lanes and no packed copies yet.
 #include "ctgrad/runtime/opt/heuristic.hpp"
 
@@ -86,14 +87,15 @@ inline std::vector<Opt> gpu_opts(const OptKernel& k, bool shared_memory) {
   if (tm > 1) opts.push_back({OptOp::Upcast, m, tm});
   if (tn > 1) opts.push_back({OptOp::Upcast, n, tn});
   if (!local) return opts;
-  int reduced = -1;  // the innermost reduced axis: the loop a staged fill sits in
+  int reduced = -1;  // the innermost reduced axis: unrolled, and the loop a staged fill sits in
   for (std::size_t i = 0; i < axes.size(); ++i)
     if (axes[i].kind == AxisKind::Reduce) reduced = static_cast<int>(i);
-  if (!shared_memory || reduced < 0) return opts;
+  if (reduced < 0) return opts;
   const std::int64_t steps = axes[static_cast<std::size_t>(reduced)].size;
-  const int staged = steps % kGpuStagedSteps == 0 ? kGpuStagedSteps : steps % 8 == 0 ? 8 : 0;
-  if (staged == 0) return opts;
-  opts.push_back({OptOp::Unroll, reduced, staged});
+  const int unroll = steps % kGpuStagedSteps == 0 ? kGpuStagedSteps : steps % 8 == 0 ? 8 : 0;
+  if (unroll == 0) return opts;
+  opts.push_back({OptOp::Unroll, reduced, unroll});  // unstaged too: fewer loop branches, loads of 16 steps in flight
+  if (!shared_memory) return opts;
   opts.push_back({OptOp::Stage, pair.along_n, 0});
   opts.push_back({OptOp::Stage, pair.along_m, 0});
   return opts;
