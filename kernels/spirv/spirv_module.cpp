@@ -124,6 +124,15 @@ std::string Module::storage_buffer(Type element, int binding, bool read_only) {
   return var;
 }
 
+std::string Module::workgroup_array(Type element, std::int64_t length, int id) {
+  const std::string array = "%wga_" + type_name(element) + '_' + std::to_string(length);
+  declare(array, array, "OpTypeArray " + type(element) + ' ' + uint_const(kU32, static_cast<std::uint64_t>(length)));
+  const std::string var = "%shared" + std::to_string(id);
+  declare(var, var, "OpVariable " + pointer_type("Workgroup", array) + " Workgroup");
+  interface_.push_back(var);
+  return var;
+}
+
 std::string Module::builtin_input(std::string_view builtin, const std::string& type_id) {
   const std::string var = '%' + std::string(builtin);
   if (declared_.contains(var)) return var;

@@ -39,6 +39,8 @@ class Module {
   // A StorageBuffer runtime array of `element` at (set 0, binding); listed in the entry point's interface.
   std::string storage_buffer(Type element, int binding, bool read_only);
   std::string builtin_input(std::string_view builtin, const std::string& type_id);
+  // A Workgroup array of `length` elements (a block's Shared array, the optimizer's STAGE); in the interface too.
+  std::string workgroup_array(Type element, std::int64_t length, int id);
   void capability(std::string_view cap) { capabilities_.insert(std::string(cap)); }
   void decorate(std::string line) { annotations_ += line + '\n'; }
   std::string glsl_import();  // the GLSL.std.450 extended instruction set

@@ -107,6 +107,13 @@ class Renderer {
   }
 
   // Pointer to element `index` of the buffer that operand 0 (a Param) names.
+  // A Load's or Store's element of a Shared array: kept in register form (no buffer conversion).
+  bool shared(std::size_t i) const { return p_.insts[source(i, 0)].op == KOp::Shared; }
+  std::string shared_element(std::size_t i) {
+    const KInst& array = p_.insts[source(i, 0)];
+    return m_.op_raw(m_.pointer_type("Workgroup", m_.type(register_type(array.dtype))), "OpAccessChain", {value_[source(i, 0)], operand(i, 1)});
+  }
+
   std::pair<std::string, DType> element(std::size_t i) {
     const KInst& param = p_.insts[source(i, 0)];
     if (param.op != KOp::Param) throw CompileError("operand 0 is not a Param");
@@ -125,6 +132,7 @@ class Renderer {
   std::string load(std::size_t i) {
     const KInst& in = p_.insts[i];
     auto read = [&] {
+      if (shared(i)) return m_.op(register_type(in.dtype), "OpLoad", {shared_element(i)});
       auto [pointer, d] = element(i);
       expect_dtype(in.dtype, d, "the load");
       return load_conversion(m_, d, m_.op(storage_type(d), "OpLoad", {pointer}));
@@ -145,6 +153,10 @@ class Renderer {
   }
 
   void store(std::size_t i) {
+    if (shared(i)) {
+      m_.emit("OpStore " + shared_element(i) + ' ' + operand(i, 2));
+      return;
+    }
     auto [pointer, d] = element(i);
     expect_dtype(dtype_of(i, 2), d, "the stored value");
     m_.emit("OpStore " + pointer + ' ' + store_conversion(m_, d, operand(i, 2)));
@@ -239,8 +251,11 @@ class Renderer {
         value_[i] = emit_cast(m_, dtype_of(i, 0), in.dtype, operand(i, 0));
         break;
       case KOp::Shared:
-      case KOp::Barrier:  // the Vulkan device does not claim renders_shared_memory, so the optimizer never stages for it
-        throw CompileError("block-shared memory is not rendered in SPIR-V yet");
+        value_[i] = m_.workgroup_array(register_type(in.dtype), in.iarg, static_cast<int>(i));
+        break;
+      case KOp::Barrier:  // workgroup execution and memory barrier: the fill's stores are visible to every reader
+        m_.emit("OpControlBarrier " + m_.uint_const(kU32, 2) + ' ' + m_.uint_const(kU32, 2) + ' ' + m_.uint_const(kU32, 0x108));
+        break;
       case KOp::MulAcc:  // the optimizer's FMA (float32 and float64 only)
         if (in.dtype != DType::Float32 && in.dtype != DType::Float64) throw CompileError(std::string("MulAcc is not defined for ") + name(in.dtype));
         value_[i] = m_.glsl(register_type(in.dtype), "Fma", {operand(i, 0), operand(i, 1), operand(i, 2)});

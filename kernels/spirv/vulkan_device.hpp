@@ -27,6 +27,7 @@ class VulkanDevice : public Device {
   void synchronize() override;
   std::string description() const override { return physical_device_name() + ", " + compiler_id(); }
   bool supports(DType d) const override { return supported_[static_cast<std::size_t>(d)]; }  // checked on every realize
+  bool renders_shared_memory() const override { return true; }
 
   // The Vulkan features `d` needs that this device lacks, e.g. "shaderFloat64" (empty when supported).
   std::string missing_features(DType d) const;

@@ -37,6 +37,7 @@ inline bool stage_operand(OptKernel& ok, int which) {
   const Operand& operand = f.operands[static_cast<std::size_t>(which)];
   const UOpPtr node = operand.node;
   if (node->op == Ops::Load && node->src[0]->op == Ops::Local) return false;  // staged already
+  if (itemsize(node->dtype) < 4) return false;  // 8- and 16-bit shared arrays need device features Vulkan may lack
   std::vector<const UOp*> vars;
   index_vars(node, vars);
   const auto& axes = ok.axes();
