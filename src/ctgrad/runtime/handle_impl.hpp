@@ -16,28 +16,10 @@ CTGRAD_API ImplPtr buffer_result(const std::shared_ptr<Buffer>& buf, const View&
   return make_impl(buffer_uop(buf), stack_of(shape), std::move(device));
 }
 
-namespace detail {
-// The tensor's view stack folded with m (the movement ops of view/stack.hpp, spelled by the record).
-inline ViewStack folded(const ViewStack& s, const Movement& m) {
-  switch (m.kind) {
-    case Move::Reshape: return reshape(s, m.rank, m.a);
-    case Move::Permute: return permute(s, m.a);
-    case Move::Expand: return expand(s, m.a);
-    case Move::Pad: return pad(s, m.a, m.b);
-    case Move::Shrink: return shrink(s, m.a, m.b);
-    case Move::Flip: {
-      std::array<bool, kMaxRank> axes{};
-      for (std::size_t d = 0; d < kMaxRank; ++d) axes[d] = m.a[d] != 0;
-      return flip(s, axes);
-    }
-  }
-  throw Error("ctgrad: unknown movement");
-}
-}  // namespace detail
 
 CTGRAD_API ImplPtr moved(const TensorImpl& t, const Movement& m, const View& out) {
   if (t.base->needs_grad && grad_enabled()) return make_impl(move_uop(t.node(), m), stack_of(out), t.device);
-  return make_impl(detach_uop(t.base), detail::folded(t.view, m), t.device);
+  return make_impl(detach_uop(t.base), fold_movement(t.view, m), t.device);
 }
 
 CTGRAD_API ImplPtr rebased_if_full(const ImplPtr& t, const View& shape) {

@@ -8,6 +8,8 @@ namespace ctgrad::rt {
 
 // The view a movement applies to a source of shape `in`, read through the source's contiguous layout.
 CTGRAD_API ViewStack movement_view(const Movement& m, const NodeShape& in);
+// The stack `s` folded with m (the movement ops of view/stack.hpp, spelled by the record).
+CTGRAD_API ViewStack fold_movement(const ViewStack& s, const Movement& m);
 // x moved by m: a View node that carries the movement for the gradient rules.
 CTGRAD_API UOpPtr move_uop(const UOpPtr& x, const Movement& m);
 

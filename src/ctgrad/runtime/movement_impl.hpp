@@ -4,8 +4,9 @@
 
 namespace ctgrad::rt {
 
-CTGRAD_API ViewStack movement_view(const Movement& m, const NodeShape& in) {
-  const ViewStack s = stack_of(contiguous(in.rank, in.shape));
+CTGRAD_API ViewStack movement_view(const Movement& m, const NodeShape& in) { return fold_movement(stack_of(contiguous(in.rank, in.shape)), m); }
+
+CTGRAD_API ViewStack fold_movement(const ViewStack& s, const Movement& m) {
   switch (m.kind) {
     case Move::Reshape: return reshape(s, static_cast<std::uint8_t>(m.rank), m.a);
     case Move::Permute: return permute(s, m.a);
