@@ -345,6 +345,30 @@ BOOST_AUTO_TEST_CASE(sums_divide_term_by_term) {
   BOOST_TEST((opt::simplify(bin(rt::Ops::Mod, negative, c(144)))->op == rt::Ops::Mod));  // a term may be negative: kept
 }
 
+// A tile's access index splits into a base shared by the tile's loads and a constant (what the GPU renderers fold
+// into `ld [reg+imm]`): ((x + 3) * 16 + y) + 2 -> (x*16 + y, 50), for every value of x and y.
+BOOST_AUTO_TEST_CASE(access_indices_split_into_base_and_constant) {
+  auto c = [](double v) {
+    rt::UArg a;
+    a.value = v;
+    return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
+  };
+  auto bin = [](rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); };
+  auto x = rt::axis_var(rt::DType::Int32, 8, 1), y = rt::axis_var(rt::DType::Int32, 16, 2);
+  auto index = bin(rt::Ops::Add, bin(rt::Ops::Add, bin(rt::Ops::Mul, bin(rt::Ops::Add, x, c(3)), c(16)), y), c(2));
+  auto [base, offset] = opt::split_offset(index);
+  BOOST_TEST_REQUIRE(base != nullptr);
+  BOOST_TEST(offset == 50);
+  for (std::int64_t xv : {0, 5, 7})
+    for (std::int64_t yv : {0, 15}) {
+      std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{x.get(), c(static_cast<double>(xv))}, {y.get(), c(static_cast<double>(yv))}};
+      BOOST_TEST(opt::simplify(opt::substitute(base, at))->arg.value + 50 == static_cast<double>((xv + 3) * 16 + yv + 2));
+    }
+  BOOST_TEST((opt::split_offset(c(7)) == std::pair<rt::UOpPtr, std::int64_t>{nullptr, 7}));  // a constant index has no base
+  auto divided = bin(rt::Ops::IDiv, bin(rt::Ops::Add, x, c(3)), c(2));
+  BOOST_TEST((opt::split_offset(divided) == std::pair<rt::UOpPtr, std::int64_t>{divided, 0}));  // no constant escapes a division
+}
+
 // BEAM=1 searches once, stores the winner beside the kernel cache, and reads it back instead of searching again; an
 // entry written for another compiler id is ignored. The searched kernel's results match the unoptimized ones.
 BOOST_AUTO_TEST_CASE(beam_search_is_cached_per_compiler, CTGRAD_ON_DEVICES) {
