@@ -252,6 +252,13 @@ BOOST_AUTO_TEST_CASE(reductions_match_unoptimized, CTGRAD_ON_DEVICES) {
     expect_same([&] { return (x * x).sum<1>(keepdim) * 0.5f + 1.0f; }, false, "sum of squares, then elementwise");
     auto p = x.template pad<0, 0, 1, 3, 0, 0>();
     expect_same([&] { return p.template sum<1>(); }, false, "sum over a padded axis (gated loads)");
+    // many outputs, two reduced axes and no tile pair: on GPUs a loop per reduced axis, the same bits as NOOPT=1
+    auto y = input<Tensor<float, 64, 4, 320, 4>>(dev, 32);
+    expect_same([&] { return y.sum<1, 3>(); }, !is_cpu(dev), "sum over axes 1 and 3 of (64,4,320,4)");
+    if (!is_cpu(dev)) {
+      const auto p = program_of(y.sum<1, 3>(), dev);
+      BOOST_TEST(std::ranges::count_if(p.insts, [](const rt::KInst& in) { return in.op == rt::KOp::Range; }) == 2);
+    }
     auto i = input<Tensor<std::int32_t, 16, 128>>(dev, 31);
     expect_same([&] { return i.sum<1>(); }, true, "int32 row sums");
     expect_same([&] { return i.sum<0>(); }, true, "int32 column sums");

@@ -77,7 +77,8 @@ BOOST_AUTO_TEST_CASE(every_case_assembles_for_sm_75_and_sm_90, *utf::preconditio
 }
 
 // The GPU optimizer's program for a matmul (16x16 blocks of 4x4 register tiles, both operands staged through shared
-// memory, tile loads at immediate offsets from shared address registers) renders and assembles. Lowered on the C
+// memory, tile loads at immediate offsets from shared address registers) and for a reduction without tiles render
+// and assemble. Lowered on the C
 // device, which every build has; the program does not depend on where it was lowered.
 BOOST_AUTO_TEST_CASE(gpu_optimized_matmul_assembles, *utf::precondition(PtxasPresent{})) {
   auto a = ctgrad::Tensor<float, 256, 96>::rand().to("C").realize();
@@ -93,12 +94,21 @@ BOOST_AUTO_TEST_CASE(gpu_optimized_matmul_assembles, *utf::precondition(PtxasPre
   BOOST_TEST(ptx.find("fma.rn.f32") != std::string::npos);
   BOOST_TEST(ptx.find("+4]") != std::string::npos, "no immediate address offset");
   BOOST_TEST(rt::ptx::launch_shape(ptx).block_threads == 256u);
+  // and a reduction of many outputs with no tile pair: a loop per reduced axis, one thread per output
+  auto x = ctgrad::Tensor<float, 64, 4, 320, 4>::rand().to("C").realize();
+  auto sum_node = x.sum<1, 3>().to_uop();
+  auto sums = std::make_shared<rt::Buffer>("C", sum_node->dtype, sum_node->numel());
+  rt::KernelLowering sum_lowering(sum_node, sums, [](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel"); });
+  const std::string sum_ptx = rt::ptx::render(rt::linearize_gpu(sum_lowering.result(), true));
+  BOOST_TEST(!rt::ptx::launch_shape(sum_ptx).block_per_output);
   TempDir dir;
-  const std::string file = (dir.path / "staged_matmul.ptx").string();
-  std::ofstream(file) << ptx;
-  std::string output;
-  BOOST_TEST(run(std::string(kPtxas) + " -arch=sm_90 " + file + " -o " + file + ".cubin", output) == 0, "ptxas failed:\n" << output);
-  BOOST_TEST(output.empty(), "ptxas warned:\n" << output);
+  for (const auto& [name, text] : {std::pair{"staged_matmul", ptx}, std::pair{"nested_sum", sum_ptx}}) {
+    const std::string file = (dir.path / (std::string(name) + ".ptx")).string();
+    std::ofstream(file) << text;
+    std::string output;
+    BOOST_TEST(run(std::string(kPtxas) + " -arch=sm_90 " + file + " -o " + file + ".cubin", output) == 0, name << ": ptxas failed:\n" << output);
+    BOOST_TEST(output.empty(), name << ": ptxas warned:\n" << output);
+  }
 }
 
 // Over 16,384 outputs, a block per output only for reductions of 16,384 steps and more (a convolution's weight

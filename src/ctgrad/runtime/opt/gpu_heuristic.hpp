@@ -17,6 +17,8 @@ inline constexpr int kGpuStagedSteps = 16;  // reduction steps per shared-memory
 // A reduction this long is left to the PTX renderer's block per output (ptx_reduce_plan.hpp: kLongTrip); tiles
 // would only lengthen each thread's serial loop.
 inline constexpr std::int64_t kGpuLongReduction = 1 << 14;
+// At most this many outputs, a reduction may take a block per output too (ptx_reduce_plan.hpp: kMaxOutputs).
+inline constexpr std::int64_t kGpuFewOutputs = 1 << 14;
 
 // Axis actions the GPU renderers can take (the rest are dropped from a forced list; STAGE is applied apart).
 inline bool gpu_axis_action(const Opt& o) { return o.op != OptOp::Vectorize && o.op != OptOp::Pack && o.op != OptOp::Stage; }

@@ -32,7 +32,14 @@ inline KernelProgram linearize_gpu(LoweredKernel& k, bool shared_memory) {
     if (opt::gpu_axis_action(o)) ok.apply(o);
   for (auto& o : opts)  // last: the slots follow the final axes; only where the renderer has shared memory
     if (o.op == opt::OptOp::Stage && shared_memory) opt::stage_operand(ok, o.axis);
-  if (ok.applied().empty()) return linearize_unoptimized(k);
+  if (ok.applied().empty()) {
+    // a reduction of many outputs still goes through the tile linearizer: a loop per reduced axis instead of one
+    // counter taken apart by div/mod, and index_fold.hpp's folding (without FMA: the same bits as NOOPT=1). Few
+    // outputs or long reductions keep the flat loop the PTX renderer gives a block per output (ptx_reduce_plan.hpp).
+    const bool block_per_output = k.global_size <= opt::kGpuFewOutputs || k.reduce_size >= opt::kGpuLongReduction;
+    if (!opt::has_reduce(ok) || block_per_output) return linearize_unoptimized(k);
+    return opt::TileLinearizer(ok, false).program();
+  }
   k.notes.push_back("opts " + opt::to_string(ok.applied()));
   return opt::TileLinearizer(ok, true).program();
 }
