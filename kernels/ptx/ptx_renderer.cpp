@@ -303,8 +303,10 @@ class KernelRenderer {
     out += "\n)\n.reqntid " + std::to_string(threads) + "\n{\n";
     out += w_.declarations();
     if (plan_ && plan_->slots > 0) out += block_shared_declaration(threads, plan_->slots);
-    for (int i : shared_)
-      out += "\t.shared .align 16 .b8 " + shared_name(i) + "[" + std::to_string(inst(i).iarg * static_cast<std::int64_t>(itemsize(inst(i).dtype))) + "];\n";
+    for (int i : shared_) {
+      const std::int64_t bytes = inst(i).iarg * static_cast<std::int64_t>(itemsize(inst(i).dtype));
+      out += "\t.shared .align 16 .b8 " + shared_name(i) + "[" + std::to_string(bytes) + "];\n";
+    }
     out += w_.body();
     out += "}\n";
     return out;

@@ -54,7 +54,8 @@ inline bool pack_load(OptKernel& ok, LoweredKernel& k, int which, std::string& n
   const auto coef = coefficients(operand.index);
   if (!coef) return false;
   std::vector<std::size_t> order;  // the operand's varying axes, in packed order
-  for (AxisKind kind : {AxisKind::Global, AxisKind::Local, AxisKind::Reduce, AxisKind::Unroll, AxisKind::ReduceVector, AxisKind::Upcast, AxisKind::Vector})
+  for (AxisKind kind :
+       {AxisKind::Global, AxisKind::Local, AxisKind::Reduce, AxisKind::Unroll, AxisKind::ReduceVector, AxisKind::Upcast, AxisKind::Vector})
     for (std::size_t i = 0; i < axes.size(); ++i)
       if (axes[i].kind == kind && (*coef)[i] != 0 && axes[i].size > 1) order.push_back(i);
   if (order.size() > kMaxRank || order.empty()) return false;
