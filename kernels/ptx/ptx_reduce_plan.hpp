@@ -16,17 +16,16 @@
 #include <optional>
 #include <vector>
 
+#include "ctgrad/runtime/block_reduce.hpp"
 #include "ctgrad/runtime/kernel_program.hpp"
 
 namespace ctgrad::rt::ptx {
 
-inline constexpr std::int64_t kMaxOutputs = 16384;  // above this, one thread per output already fills the GPU
-inline constexpr std::int64_t kMinTrip = 256;       // below this, a block has too little to share
-inline constexpr std::int64_t kFewOutputs = 256;    // this few outputs get the largest blocks
-// More outputs still take a block each when their reduction is this long: one thread would loop for longer than a
-// block takes (a convolution's weight gradient: 25,600 outputs of 204,800 steps).
-inline constexpr std::int64_t kLongTrip = 1 << 14;
-inline constexpr std::int64_t kMaxLongOutputs = 1 << 18;
+using block_reduce::kLongTrip;
+using block_reduce::kMaxLongOutputs;
+using block_reduce::kMaxOutputs;
+using block_reduce::kMinTrip;
+inline constexpr std::int64_t kFewOutputs = 256;  // this few outputs get the largest blocks
 
 struct BlockReducePlan {
   struct Acc {

@@ -106,7 +106,6 @@ class Renderer {
     return value_[s];
   }
 
-  // Pointer to element `index` of the buffer that operand 0 (a Param) names.
   // A Load's or Store's element of a Shared array: kept in register form (no buffer conversion).
   bool shared(std::size_t i) const { return p_.insts[source(i, 0)].op == KOp::Shared; }
   std::string shared_element(std::size_t i) {
@@ -114,6 +113,7 @@ class Renderer {
     return m_.op_raw(m_.pointer_type("Workgroup", m_.type(register_type(array.dtype))), "OpAccessChain", {value_[source(i, 0)], operand(i, 1)});
   }
 
+  // Pointer to element `index` of the buffer that operand 0 (a Param) names.
   std::pair<std::string, DType> element(std::size_t i) {
     const KInst& param = p_.insts[source(i, 0)];
     if (param.op != KOp::Param) throw CompileError("operand 0 is not a Param");

@@ -4,8 +4,8 @@
 // N, B the reverse), so every value it loads serves a row or a column of its tile. The threads of a block (LOCAL)
 // cover a square of such tiles, the reduction is unrolled by 16 steps, and where the renderer has shared memory the
 // block loads both operands' values for those steps into it together (STAGE: stage.hpp) instead of each thread
-// loading its own. Only
-// actions the PTX and SPIR-V renderers take: no vector lanes and no packed copies yet.
+// loading its own. Only actions the PTX and SPIR-V renderers take: no vector lanes and no packed copies yet.
+#include "ctgrad/runtime/block_reduce.hpp"
 #include "ctgrad/runtime/opt/heuristic.hpp"
 
 namespace ctgrad::rt::opt {
@@ -14,11 +14,6 @@ inline constexpr int kGpuTile = 8;       // outputs per thread along each axis o
 inline constexpr int kGpuBlockSide = 16; // threads per block along each axis of the pair, at most (256 in all)
 inline constexpr std::int64_t kGpuMinThreads = 1 << 13;  // tiles that leave fewer threads than this idle the GPU
 inline constexpr int kGpuStagedSteps = 16;  // reduction steps per shared-memory fill (each fill costs two barriers), or 8
-// A reduction this long is left to the PTX renderer's block per output (ptx_reduce_plan.hpp: kLongTrip); tiles
-// would only lengthen each thread's serial loop.
-inline constexpr std::int64_t kGpuLongReduction = 1 << 14;
-// At most this many outputs, a reduction may take a block per output too (ptx_reduce_plan.hpp: kMaxOutputs).
-inline constexpr std::int64_t kGpuFewOutputs = 1 << 14;
 
 // Axis actions the GPU renderers can take (the rest are dropped from a forced list; STAGE is applied apart).
 inline bool gpu_axis_action(const Opt& o) { return o.op != OptOp::Vectorize && o.op != OptOp::Pack && o.op != OptOp::Stage; }
@@ -66,15 +61,14 @@ inline std::vector<Opt> gpu_opts(const OptKernel& k, bool shared_memory) {
   KernelFacts f;
   std::unordered_set<const UOp*> seen;
   collect_facts(k.ast(), false, f, seen);
-  if (!f.acc || f.operands.size() < 2 || k.lowered().reduce_size >= kGpuLongReduction) return {};
+  // a reduction this long is left to the block per output: tiles would only lengthen each thread's serial loop
+  if (!f.acc || f.operands.size() < 2 || k.lowered().reduce_size >= block_reduce::kLongTrip) return {};
   const auto& axes = k.axes();
   const TilePair pair = find_tile_pair(k, f);
   const int n = pair.n, m = pair.m;
   if (n < 0) return {};
   const std::int64_t n_size = axes[static_cast<std::size_t>(n)].size, m_size = axes[static_cast<std::size_t>(m)].size;
-  std::int64_t outputs = 1;
-  for (auto& a : axes)
-    if (a.kind == AxisKind::Global) outputs *= a.size;
+  const std::int64_t outputs = output_count(axes);
   // the block first, innermost in each axis: a thread's tile values are a block-width apart, so the threads of a warp
   // read consecutive addresses (coalesced global loads, conflict-free shared ones) and store consecutive outputs
   const int bm = largest_power_of_two_factor(m_size, kGpuBlockSide), bn = largest_power_of_two_factor(n_size, kGpuBlockSide);

@@ -105,6 +105,14 @@ inline UOpPtr widest_load(const std::vector<UOpPtr>& loads) {
   return nullptr;
 }
 
+// Outputs of the kernel before any tiling: the product of its output (Global) axes.
+inline std::int64_t output_count(const std::vector<Axis>& axes) {
+  std::int64_t n = 1;
+  for (const auto& a : axes)
+    if (a.kind == AxisKind::Global) n *= a.size;
+  return n;
+}
+
 // Invocations times loop trips: the steps of the kernel's whole iteration space.
 inline std::int64_t iteration_steps(const std::vector<Axis>& axes) {
   std::int64_t n = 1;
@@ -248,9 +256,7 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     const int regs = cpu_vector_registers() - 2;
     // vectors per tile row: 2 beside an MR-row tile; without one (a column sum) as many as the registers allow, since
     // each reduction step then reads one long run of a row instead of a short run per page
-    std::int64_t outputs = 1;
-    for (auto& a : axes)
-      if (a.kind == AxisKind::Global) outputs *= a.size;
+    const std::int64_t outputs = output_count(axes);
     int nr = 1;
     for (int c : {16, 8, 4, 2})
       if (n_size % (static_cast<std::int64_t>(c) * width) == 0 && (vm >= 0 ? c <= 2 : c <= regs / 2) && outputs / (c * width) >= 2) {

@@ -36,7 +36,7 @@ inline KernelProgram linearize_gpu(LoweredKernel& k, bool shared_memory) {
     // a reduction of many outputs still goes through the tile linearizer: a loop per reduced axis instead of one
     // counter taken apart by div/mod, and index_fold.hpp's folding (without FMA: the same bits as NOOPT=1). Few
     // outputs or long reductions keep the flat loop the PTX renderer gives a block per output (ptx_reduce_plan.hpp).
-    const bool block_per_output = k.global_size <= opt::kGpuFewOutputs || k.reduce_size >= opt::kGpuLongReduction;
+    const bool block_per_output = k.global_size <= block_reduce::kMaxOutputs || k.reduce_size >= block_reduce::kLongTrip;
     if (!opt::has_reduce(ok) || block_per_output) return linearize_unoptimized(k);
     return opt::TileLinearizer(ok, false).program();
   }

@@ -62,11 +62,7 @@ inline bool stage_operand(OptKernel& ok, int which) {
   if (slots % threads != 0) return false;
   if (staged_bytes(ok) + slots * static_cast<std::int64_t>(itemsize(node->dtype)) > kMaxSharedBytes) return false;
 
-  auto c = [&](std::int64_t v) {
-    UArg a;
-    a.value = static_cast<double>(v);
-    return make_uop(Ops::Const, ok.lowered().index_dtype, {}, a, scalar_shape());
-  };
+  auto c = [&](std::int64_t v) { return const_like(*axes.front().var, static_cast<double>(v)); };  // an index constant
   UArg arg;
   arg.value = static_cast<double>(slots);
   arg.index = static_cast<std::int64_t>(ok.staged().size());

@@ -54,14 +54,11 @@ class TileLinearizer {
     UOpPtr g = make_uop(Ops::Special, k_.index_dtype, {}, garg, scalar_shape());
     sca_[g.get()] = push({KOp::GlobalIdx, k_.index_dtype});
     keep_.push_back(g);
-    std::int64_t inner = 1;
-    const auto& axes = ok.axes();
-    for (AxisKind kind : {AxisKind::Local, AxisKind::Global})
-      for (std::size_t i = axes.size(); i-- > 0;) {
-        if (axes[i].kind != kind) continue;
-        global[axes[i].var.get()] = axes[i].size == 1 ? idx(0) : bin(Ops::Mod, bin(Ops::IDiv, g, idx(inner)), idx(axes[i].size));
-        inner *= axes[i].size;
-      }
+    std::vector<const Axis*> enumerated;  // by g: the Global axes, then the Local ones
+    for (AxisKind kind : {AxisKind::Global, AxisKind::Local})
+      for (auto& a : ok.axes())
+        if (a.kind == kind) enumerated.push_back(&a);
+    unflatten(g, enumerated, global);
     const UOpPtr ast = simplify(substitute(ok.ast(), global));
 
     // one Store per upcast value
@@ -272,29 +269,35 @@ class TileLinearizer {
   void fill_staged(const OptKernel& ok, const UOpPtr& g, const std::unordered_map<const UOp*, UOpPtr>& global) {
     const std::int64_t threads = ok.local_size();
     const UOpPtr t = bin(Ops::Mod, g, idx(threads));
-    for (auto& st : ok.staged())
+    for (auto& st : ok.staged()) {
+      std::vector<const Axis*> slot_axes;
+      for (auto i : st.slot_axes) slot_axes.push_back(&ok.axes()[i]);
       for (std::int64_t first = 0; first < st.slots; first += threads) {
         const UOpPtr slot = simplify(bin(Ops::Add, t, idx(first)));
         auto with = global;
-        std::int64_t inner = 1;
-        for (std::size_t k = st.slot_axes.size(); k-- > 0;) {
-          const Axis& a = ok.axes()[st.slot_axes[k]];
-          with[a.var.get()] = simplify(bin(Ops::Mod, bin(Ops::IDiv, slot, idx(inner)), idx(a.size)));
-          inner *= a.size;
-        }
+        unflatten(slot, slot_axes, with);
         const UOpPtr value = simplify(substitute(st.operand, with));
         push({KOp::Store, st.local->dtype, {scalar(st.local), address(slot), scalar(value)}});
       }
+    }
     push({KOp::Barrier, k_.index_dtype});
+  }
+
+  // The coordinates of the flat index `flat` over `axes` (row-major, the first axis outermost), as substitutions.
+  void unflatten(const UOpPtr& flat, const std::vector<const Axis*>& axes, std::unordered_map<const UOp*, UOpPtr>& at) {
+    std::int64_t inner = 1;
+    for (std::size_t k = axes.size(); k-- > 0;) {
+      const Axis& a = *axes[k];
+      at[a.var.get()] = a.size == 1 ? idx(0) : bin(Ops::Mod, bin(Ops::IDiv, flat, idx(inner)), idx(a.size));
+      inner *= a.size;
+    }
   }
 
   // A scalar memory access's index as base + constant (split_offset: the GPU renderers fold the constant).
   std::int32_t address(const UOpPtr& index) {
     auto [base, offset] = split_offset(index);
     if (!base || offset == 0) return scalar(index);
-    UArg c;
-    c.value = static_cast<double>(offset);
-    return scalar(bin(Ops::Add, base, make_uop(Ops::Const, index->dtype, {}, c, scalar_shape())));
+    return scalar(bin(Ops::Add, base, const_like(*index, static_cast<double>(offset))));
   }
 
   void accumulate(const UOpPtr& acc, const std::unordered_map<const UOp*, UOpPtr>& unrolled) {
