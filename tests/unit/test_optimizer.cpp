@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/devices.hpp"
+#include "support/one_kernel.hpp"
 #include "support/scoped_env.hpp"
 
 namespace {
@@ -102,10 +103,8 @@ BOOST_AUTO_TEST_CASE(illegal_actions_change_nothing, CTGRAD_ON_DEVICES) {
   const std::string dev = ctgrad_test::usable_devices().front();
   auto a = input<Tensor<float, 12, 20>>(dev, 1);
   auto b = input<Tensor<float, 20, 8>>(dev, 2);
-  auto node = a.matmul(b).to_uop();
-  auto out = std::make_shared<rt::Buffer>(dev, node->dtype, node->numel());
-  rt::KernelLowering lowering(node, out, [&](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel expected"); });
-  opt::OptKernel k(lowering.result());
+  ctgrad_test::OneKernel matmul(a.matmul(b), dev);
+  opt::OptKernel k(matmul.kernel());
   BOOST_TEST_REQUIRE(k.axes().size() == 3u);  // M, N, K
   BOOST_TEST(!k.apply({opt::OptOp::Upcast, 0, 5}));      // 5 does not divide 12
   BOOST_TEST(!k.apply({opt::OptOp::Upcast, 2, 4}));      // K is reduced: that is UNROLL
@@ -130,10 +129,8 @@ BOOST_AUTO_TEST_CASE(staging_is_refused_where_it_cannot_work, CTGRAD_ON_DEVICES)
   const std::string dev = ctgrad_test::usable_devices().front();
   auto a = input<Tensor<float, 64, 32>>(dev, 1);
   auto b = input<Tensor<float, 32, 64>>(dev, 2);
-  auto node = a.matmul(b).to_uop();
-  auto out = std::make_shared<rt::Buffer>(dev, node->dtype, node->numel());
-  rt::KernelLowering lowering(node, out, [&](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel expected"); });
-  opt::OptKernel k(lowering.result());
+  ctgrad_test::OneKernel matmul(a.matmul(b), dev);
+  opt::OptKernel k(matmul.kernel());
   BOOST_TEST_REQUIRE(k.apply({opt::OptOp::Local, 0, 16}));
   BOOST_TEST_REQUIRE(k.apply({opt::OptOp::Local, 1, 16}));  // 256 threads; A's slots per step: 16 rows x 1 step
   BOOST_TEST(!opt::stage_operand(k, 0));

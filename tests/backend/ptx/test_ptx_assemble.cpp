@@ -10,7 +10,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "ctgrad/ctgrad.hpp"
+#include "../../support/one_kernel.hpp"
 #include "ctgrad/runtime/errors.hpp"
 #include "kernel_cases.hpp"
 #include "ptx_renderer.hpp"
@@ -83,10 +83,8 @@ BOOST_AUTO_TEST_CASE(every_case_assembles_for_sm_75_and_sm_90, *utf::preconditio
 BOOST_AUTO_TEST_CASE(gpu_optimized_matmul_assembles, *utf::precondition(PtxasPresent{})) {
   auto a = ctgrad::Tensor<float, 256, 96>::rand().to("C").realize();
   auto b = ctgrad::Tensor<float, 96, 512>::rand().to("C").realize();
-  auto node = a.matmul(b).to_uop();
-  auto out = std::make_shared<rt::Buffer>("C", node->dtype, node->numel());
-  rt::KernelLowering lowering(node, out, [](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel expected"); });
-  const auto program = rt::linearize_gpu(lowering.result(), true);
+  ctgrad_test::OneKernel matmul(a.matmul(b), "C");
+  const auto program = rt::linearize_gpu(matmul.kernel(), true);
   BOOST_TEST(program.local_size == 256);
   const std::string ptx = rt::ptx::render(program);
   BOOST_TEST(ptx.find("bar.sync") != std::string::npos);
@@ -96,10 +94,8 @@ BOOST_AUTO_TEST_CASE(gpu_optimized_matmul_assembles, *utf::precondition(PtxasPre
   BOOST_TEST(rt::ptx::launch_shape(ptx).block_threads == 256u);
   // and a reduction of many outputs with no tile pair: a loop per reduced axis, one thread per output
   auto x = ctgrad::Tensor<float, 64, 4, 320, 4>::rand().to("C").realize();
-  auto sum_node = x.sum<1, 3>().to_uop();
-  auto sums = std::make_shared<rt::Buffer>("C", sum_node->dtype, sum_node->numel());
-  rt::KernelLowering sum_lowering(sum_node, sums, [](const rt::UOpPtr&) -> std::shared_ptr<rt::Buffer> { throw std::logic_error("no sub-kernel"); });
-  const std::string sum_ptx = rt::ptx::render(rt::linearize_gpu(sum_lowering.result(), true));
+  ctgrad_test::OneKernel sum(x.sum<1, 3>(), "C");
+  const std::string sum_ptx = rt::ptx::render(rt::linearize_gpu(sum.kernel(), true));
   BOOST_TEST(!rt::ptx::launch_shape(sum_ptx).block_per_output);
   TempDir dir;
   for (const auto& [name, text] : {std::pair{"staged_matmul", ptx}, std::pair{"nested_sum", sum_ptx}}) {
