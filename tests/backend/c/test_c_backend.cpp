@@ -436,6 +436,15 @@ BOOST_AUTO_TEST_CASE(load_failures_are_device_errors) {
   BOOST_CHECK_THROW(dev.load(dev.compile(dev.render(p), p), renamed), ctgrad::DeviceError);
 }
 
+BOOST_AUTO_TEST_CASE(large_host_buffers_start_on_huge_page_boundaries) {
+  // huge pages only help a buffer that starts on one; small buffers keep the cache-line alignment
+  rt::HostBuffer large(3 * rt::HostBuffer::kHugePageBytes + 5), small(1000);
+  BOOST_TEST(reinterpret_cast<std::uintptr_t>(large.data) % rt::HostBuffer::kHugePageBytes == 0u);
+  BOOST_TEST(reinterpret_cast<std::uintptr_t>(small.data) % 64 == 0u);
+  std::memset(large.data, 1, 3 * rt::HostBuffer::kHugePageBytes + 5);  // the whole requested size is writable
+  BOOST_TEST(static_cast<unsigned char*>(large.data)[3 * rt::HostBuffer::kHugePageBytes + 4] == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(compiler_id_names_compiler_flags_and_cpu) {
   const std::string id = c_device().compiler_id();
   BOOST_TEST_MESSAGE("compiler_id: " << id);
