@@ -187,6 +187,32 @@ BOOST_AUTO_TEST_CASE(reduce_then_elementwise_is_one_kernel, CTGRAD_ON_DEVICES) {
   });
 }
 
+// A computation a reduction reads through a repeating view (a matmul's broadcast operand, a convolution's windows) is
+// realized first when it is large (lower.hpp: the loop would compute each element again at every repeat); a small
+// one stays fused.
+BOOST_AUTO_TEST_CASE(large_computation_repeated_under_a_reduction_is_realized_first, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto a = input<Tensor<float, 128, 128>>(dev);  // 2^14 elements, each read 4 times by the matmul
+    auto b = input<Tensor<float, 128, 4>>(dev, 0.5f);
+    auto large = (a + 1.0f).relu().matmul(b);
+    BOOST_TEST(kernels_run_by([&] { large.realize(); }) == 2, "relu(a + 1), then the matmul reading it");
+    auto s = input<Tensor<float, 16, 16>>(dev);
+    auto t = input<Tensor<float, 16, 4>>(dev, 0.5f);
+    auto small = (s + 1.0f).relu().matmul(t);
+    BOOST_TEST(kernels_run_by([&] { small.realize(); }) == 1, "a 16x16 relu(s + 1) fused into the matmul");
+    auto want = [](std::size_t n) {
+      const auto av = values(n * n), bv = values(n * 4, 0.5f);
+      std::vector<double> out(n * 4, 0.0);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < n; ++k)
+          for (std::size_t j = 0; j < 4; ++j) out[i * 4 + j] += std::max(0.0, double(av[i * n + k]) + 1) * bv[k * 4 + j];
+      return out;
+    };
+    expect_near(large.tolist(), want(128), "relu(a + 1) @ b, 128x128");
+    expect_near(small.tolist(), want(16), "relu(s + 1) @ t, 16x16");
+  });
+}
+
 BOOST_AUTO_TEST_CASE(realizing_twice_runs_nothing_the_second_time, CTGRAD_ON_DEVICES) {
   ctgrad_test::on_each_device([](const std::string& dev) {
     auto x = input<Tensor<float, 5, 7>>(dev);

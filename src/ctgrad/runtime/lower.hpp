@@ -108,12 +108,17 @@ class KernelLowering {
         return realized_view(n, v);  // too deep to fold: materialize the inner view first
       }
       case Ops::Reduce:
-        if (n == reduce_ && (!v || is_identity(*v, n->shape)))
-          return make_uop(Ops::Reduce, n->dtype, {normalize(n->src[0], std::nullopt)}, n->arg, n->shape);
+        if (n == reduce_ && (!v || is_identity(*v, n->shape))) {
+          in_reduce_ = true;
+          UOpPtr body = normalize(n->src[0], std::nullopt);
+          in_reduce_ = false;
+          return make_uop(Ops::Reduce, n->dtype, {body}, n->arg, n->shape);
+        }
         return realized_view(n, v);
       default: {
         // A view with a mask over a computation would need the padding value of the whole expression: realize.
         if (v && has_mask(*v)) return realized_view(n, v);
+        if (in_reduce_ && v && recomputed_in_reduce(*n, *v)) return realized_view(n, v);
         std::vector<UOpPtr> src;
         for (auto& s : n->src) src.push_back(normalize(s, v));
         NodeShape shape = n->shape;
@@ -121,6 +126,17 @@ class KernelLowering {
         return make_uop(n->op, n->dtype, std::move(src), n->arg, shape);
       }
     }
+  }
+
+  // A computation the reduction reads through a view that repeats its elements (a convolution's overlapping windows
+  // over relu(conv + bias), a matmul's broadcast operand) is realized first: fused, the reduction loop would compute
+  // every element again at each repeat (25 times under a 5x5 window), and the optimizer tiles a buffer's loads best.
+  // Small ones stay fused (a per-channel scale under a batch norm): a kernel launch costs more than their repeats.
+  static constexpr std::int64_t kMinRealizedRepeats = 2, kMinRealizedElements = std::int64_t{1} << 14;
+  static bool recomputed_in_reduce(const UOp& n, const ViewStack& v) {
+    std::int64_t reads = 1;
+    for (std::uint8_t d = 0; d < v.rank(); ++d) reads *= v.shape()[d];
+    return n.numel() >= kMinRealizedElements && reads >= kMinRealizedRepeats * n.numel();
   }
 
   // -- 3. the iteration space: merge adjacent axes that every load walks contiguously --
@@ -332,6 +348,7 @@ class KernelLowering {
 
   RealizeFn realize_;
   UOpPtr reduce_, ridx_;
+  bool in_reduce_ = false;  // normalizing the reduction's body (the loop that would recompute a repeated computation)
   std::vector<UOpPtr> out_axes_;
   NodeShape full_{};
   std::vector<View> loads_;
