@@ -29,10 +29,11 @@ struct HostBuffer : DeviceBuffer {
     // than the row's data
     const bool large = n >= kHugePageBytes * 2;
     const std::size_t align = large ? kHugePageBytes : 64;
-    data = std::aligned_alloc(align, std::max(align, (n + align - 1) / align * align));
+    const std::size_t bytes = std::max(align, (n + align - 1) / align * align);  // aligned_alloc wants a multiple
+    data = std::aligned_alloc(align, bytes);
     if (data == nullptr) throw OutOfMemory("ctgrad: out of host memory allocating " + std::to_string(n) + " bytes");
 #if defined(MADV_HUGEPAGE)
-    if (large) madvise(data, (n + align - 1) / align * align, MADV_HUGEPAGE);  // advice only: failure changes nothing
+    if (large) madvise(data, bytes, MADV_HUGEPAGE);  // advice only: failure changes nothing
 #endif
   }
   static constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;

@@ -134,9 +134,7 @@ class KernelLowering {
   // Small ones stay fused (a per-channel scale under a batch norm): a kernel launch costs more than their repeats.
   static constexpr std::int64_t kMinRealizedRepeats = 2, kMinRealizedElements = std::int64_t{1} << 14;
   static bool recomputed_in_reduce(const UOp& n, const ViewStack& v) {
-    std::int64_t reads = 1;
-    for (std::uint8_t d = 0; d < v.rank(); ++d) reads *= v.shape()[d];
-    return n.numel() >= kMinRealizedElements && reads >= kMinRealizedRepeats * n.numel();
+    return n.numel() >= kMinRealizedElements && v.top().numel() >= kMinRealizedRepeats * n.numel();
   }
 
   // -- 3. the iteration space: merge adjacent axes that every load walks contiguously --
