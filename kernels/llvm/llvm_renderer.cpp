@@ -313,12 +313,13 @@ class IrWriter {
 
   void alu(std::size_t i) {
     const KInst& in = p_.insts[i];
+    if (in.lanes > 1 && (in.dtype == DType::BFloat16 || in.dtype == DType::Half || src(i, 0).dtype == DType::BFloat16 || src(i, 0).dtype == DType::Half))
+      fail(i, "half and bfloat16 vectors are not supported");
     if (in.op == KOp::Cast) {
-      ref_[i] = cast(operand(i, 0), src(i, 0).dtype, in.dtype);
+      ref_[i] = cast(operand(i, 0), src(i, 0).dtype, in.dtype, in.lanes);
       return;
     }
-    if (in.lanes > 1 && in.op != KOp::Where && in.op != KOp::Neg && !is_binary(in.op)) fail(i, "has no vector form");
-    if (in.lanes > 1 && in.dtype == DType::BFloat16) fail(i, "bfloat16 vectors are not supported");
+    if (in.lanes > 1 && in.op != KOp::Where && !is_unary(in.op) && !is_binary(in.op)) fail(i, "has no vector form");
     if (in.op == KOp::Where) {
       const std::string c = operand(i, 0), a = operand(i, 1), b = operand(i, 2), t = value_type(in);
       const std::string ct = src(i, 0).lanes > 1 ? "<" + std::to_string(in.lanes) + " x i1>" : "i1";
@@ -336,12 +337,10 @@ class IrWriter {
         r = emit(fl ? "fneg " + t + " " + a : "sub " + t + " 0, " + a);
       } else if (!fl) {
         fail(i, "needs a floating-point operand");
-      } else if (lanes > 1) {
-        fail(i, "has no vector form");
       } else if (in.op == KOp::Recip) {
-        r = emit("fdiv " + t + " 1.0, " + a);
-      } else {
-        r = intrinsic(in.op == KOp::Exp2 ? "exp2" : in.op == KOp::Log2 ? "log2" : in.op == KOp::Sin ? "sin" : "sqrt", d, {a});
+        r = emit("fdiv " + t + " " + splat(lanes, reg_type(d), "1.0") + ", " + a);
+      } else {  // vector forms of exp2, log2 and sin are per-lane library calls after LLVM's lowering
+        r = intrinsic(in.op == KOp::Exp2 ? "exp2" : in.op == KOp::Log2 ? "log2" : in.op == KOp::Sin ? "sin" : "sqrt", d, {a}, lanes);
       }
     } else {
       const std::string b = operand(i, 1);
@@ -362,19 +361,28 @@ class IrWriter {
     ref_[i] = in.dtype == DType::BFloat16 && !is_comparison(in.op) ? bf16_round(r) : r;
   }
 
-  // Value conversion with interpret()'s semantics (float -> int truncates; narrow integers wrap; to Bool is != 0).
-  std::string cast(const std::string& v, DType from, DType to) {
+  // A constant with `value` in every lane (the scalar itself for one lane).
+  static std::string splat(int lanes, const std::string& type, const std::string& value) {
+    if (lanes <= 1) return value;
+    std::string out = "<";
+    for (int l = 0; l < lanes; ++l) out += (l ? ", " : "") + type + " " + value;
+    return out + ">";
+  }
+  // Value conversion with interpret()'s semantics (float -> int truncates; narrow integers wrap; to Bool is != 0),
+  // lane by lane for vectors (no half or bfloat16 vectors: alu() refuses them).
+  std::string cast(const std::string& v, DType from, DType to, int lanes = 1) {
     if (from == to) return v;
-    const std::string f = reg_type(from), t = reg_type(to);
-    if (to == DType::Bool) return emit((is_float(from) ? "fcmp une " : "icmp ne ") + f + " " + v + ", " + zero(from));
+    auto vt = [&](const std::string& scalar) { return lanes <= 1 ? scalar : "<" + std::to_string(lanes) + " x " + scalar + ">"; };
+    const std::string f = vt(reg_type(from)), t = vt(reg_type(to));
+    if (to == DType::Bool) return emit((is_float(from) ? "fcmp une " : "icmp ne ") + f + " " + v + ", " + (lanes > 1 ? "zeroinitializer" : zero(from)));
     if (is_float(from) && is_float(to)) {
       if (to == DType::BFloat16) return from == DType::Float64 ? bf16_from_f64(v) : bf16_round(cast(v, from, DType::Float32));
       if (reg_bits(from) == reg_bits(to)) return v;  // BFloat16 -> Float32
       return emit((reg_bits(from) < reg_bits(to) ? "fpext " : "fptrunc ") + f + " " + v + " to " + t);
     }
     if (is_float(from)) {  // through i64, so narrow targets wrap like interpret()'s int64 conversion
-      if (reg_bits(to) == 64) return emit((is_unsigned(to) ? "fptoui " : "fptosi ") + f + " " + v + " to i64");
-      return emit("trunc i64 " + emit("fptosi " + f + " " + v + " to i64") + " to " + t);
+      if (reg_bits(to) == 64) return emit((is_unsigned(to) ? "fptoui " : "fptosi ") + f + " " + v + " to " + vt("i64"));
+      return emit("trunc " + vt("i64") + " " + emit("fptosi " + f + " " + v + " to " + vt("i64")) + " to " + t);
     }
     const std::string itof = is_unsigned(from) ? "uitofp " : "sitofp ";
     // bf16 via the exact double; half via float (exact below 2^24, and larger values overflow half anyway)

@@ -324,6 +324,63 @@ BOOST_AUTO_TEST_CASE(relu_backward_operand_is_packed_as_one, CTGRAD_ON_DEVICES) 
   });
 }
 
+// Elementwise kernels over several output axes, and reductions of a few elements per output, compute a tile of
+// outputs per invocation (lanes along the innermost axis where it allows); comparisons, selects, casts and math run
+// as vectors. The same bits as NOOPT=1 on every device: nothing here reorders a sum.
+BOOST_AUTO_TEST_CASE(elementwise_kernels_tile_their_innermost_axes, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = input<Tensor<float, 8, 8, 20, 20>>(dev, 50);
+    auto scale = input<Tensor<float, 1, 8, 1, 1>>(dev, 51);
+    auto pooled = x.max_pool2d().realize();
+    auto batchnorm = [&] { return ((x - scale) * (scale * scale + 1.0f).sqrt().reciprocal()).relu(); };
+    auto relu_backward = [&] { return (x > 0.0f).where(x * 2.0f, (x != 0.0f).where(0.0f, x * 0.5f)); };
+    // a max-pool's backward: each input compares itself with its window's maximum, read at (y/2, x/2)
+    auto window_max = [&] { return pooled.template reshape<8, 8, 10, 1, 10, 1>().template expand<8, 8, 10, 2, 10, 2>().template reshape<8, 8, 20, 20>(); };
+    auto argmax_mask = [&] { return (x == window_max()).template cast<float>() * scale; };
+    expect_same(batchnorm, true, "per-channel scale over (4,8,20,20)");
+    expect_same(relu_backward, true, "comparisons and selects");
+    expect_same([&] { return (x * 10.0f).template cast<std::int32_t>() + 3; }, true, "float -> int32 casts");
+    expect_same(argmax_mask, true, "a pooled window's maximum gathered at (y/2, x/2)");
+    // a transposed operand keeps H and W apart: a tile of 20 outputs along W, 4 lanes, 5 vectors
+    auto transposed = [&] { return (x < x.template permute<0, 1, 3, 2>()).where(x, scale); };
+    expect_same(transposed, true, "x beside its transpose");
+    expect_same([&] { return (x * 2.0f).max_pool2d(); }, true, "2x2 max-pool: 4 elements per output");
+    expect_same([&] { return x.template sum<0, 2, 3>(); }, false, "per-channel sums over (4,20,20)");
+    if (!is_cpu(dev)) return;
+    std::vector<std::string> notes;
+    auto p = program_of(transposed(), dev, &notes);
+    BOOST_TEST(noted(notes, {"VECTORIZE(3,4)", "UPCAST(3,5)"}), "notes: " << (notes.empty() ? "" : notes.back()));
+    BOOST_TEST(has(p, rt::KOp::CmpLt, 4));
+    BOOST_TEST(has(p, rt::KOp::Where, 4));
+    BOOST_TEST(has(program_of(argmax_mask(), dev), rt::KOp::CmpEq, 4));
+    p = program_of((x * 2.0f).max_pool2d(), dev, &notes);  // (x itself was pooled above: that result is realized)
+    BOOST_TEST(noted(notes, {"UPCAST", "UNROLL"}), "notes: " << (notes.empty() ? "" : notes.back()));
+    BOOST_TEST(std::ranges::none_of(p.insts, [](const rt::KInst& in) { return in.op == rt::KOp::Range && in.iarg > 1; }));  // unrolled
+  });
+}
+
+// (x*20 + y) / 40 -> x / 2 and (x*20 + y) % 40 -> (x % 2)*20 + y when 0 <= y < 20; nothing when y may reach 20.
+BOOST_AUTO_TEST_CASE(sums_divide_by_a_multiple_of_their_stride) {
+  auto c = [](double v) {
+    rt::UArg a;
+    a.value = v;
+    return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
+  };
+  auto bin = [](rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); };
+  auto x = rt::axis_var(rt::DType::Int32, 20, 1), y = rt::axis_var(rt::DType::Int32, 20, 2), wide = rt::axis_var(rt::DType::Int32, 21, 3);
+  auto sum = bin(rt::Ops::Add, y, bin(rt::Ops::Mul, x, c(20)));
+  auto quotient = opt::simplify(bin(rt::Ops::IDiv, sum, c(40))), remainder = opt::simplify(bin(rt::Ops::Mod, sum, c(40)));
+  BOOST_TEST((quotient->op == rt::Ops::IDiv && quotient->src[0] == x && quotient->src[1]->arg.value == 2));
+  for (std::int64_t xv : {0, 1, 7, 19})
+    for (std::int64_t yv : {0, 13, 19}) {
+      std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{x.get(), c(static_cast<double>(xv))}, {y.get(), c(static_cast<double>(yv))}};
+      BOOST_TEST(opt::simplify(opt::substitute(quotient, at))->arg.value == static_cast<double>((xv * 20 + yv) / 40));
+      BOOST_TEST(opt::simplify(opt::substitute(remainder, at))->arg.value == static_cast<double>((xv * 20 + yv) % 40));
+    }
+  auto over = opt::simplify(bin(rt::Ops::IDiv, bin(rt::Ops::Add, wide, bin(rt::Ops::Mul, x, c(20))), c(40)));
+  BOOST_TEST((over->op == rt::Ops::IDiv && over->src[1]->arg.value == 40));  // wide reaches 20: kept as it is
+}
+
 // (a*144 + b*24 + c) % 144 and / 144 fold term by term when every term is non-negative.
 BOOST_AUTO_TEST_CASE(sums_divide_term_by_term) {
   auto var = [](std::int64_t size, std::int64_t id) { return rt::axis_var(rt::DType::Int32, size, id); };

@@ -169,6 +169,23 @@ inline const Matcher& index_rules() {
          if (!nonneg(b[0]) || !nonneg(b[3]) || cval(b[1]) <= 0 || cval(b[2]) <= 0 || cval(b[1]) % cval(b[2]) != 0) return UOpPtr{};
          return make_uop(Ops::Mod, n->dtype, {b[3], b[2]}, {}, n->shape);
        }},
+      // (x*k + y) / c -> x / (c/k) and (x*k + y) % c -> (x % (c/k))*k + y when k divides c and 0 <= y < k (the
+      // coordinates of a pooled window, (y + x*20) / 40 for x / 2, once a tile fixes part of the index)
+      {op(Ops::IDiv, {op(Ops::Add, {op(Ops::Mul, {any(0), cnst(1)}), any(3)}), cnst(2)}),
+       [=](const UOpPtr& n, const Binds& b) {
+         const std::int64_t k = cval(b[1]), c = cval(b[2]);
+         auto y = bounds(*b[3]);
+         if (!nonneg(b[0]) || k <= 0 || c <= k || c % k != 0 || y.lo < 0 || y.hi >= static_cast<double>(k)) return UOpPtr{};
+         return make_uop(Ops::IDiv, n->dtype, {b[0], const_like(*n, static_cast<double>(c / k))}, {}, n->shape);
+       }},
+      {op(Ops::Mod, {op(Ops::Add, {op(Ops::Mul, {any(0), cnst(1)}), any(3)}), cnst(2)}),
+       [=](const UOpPtr& n, const Binds& b) {
+         const std::int64_t k = cval(b[1]), c = cval(b[2]);
+         auto y = bounds(*b[3]);
+         if (!nonneg(b[0]) || k <= 0 || c <= k || c % k != 0 || y.lo < 0 || y.hi >= static_cast<double>(k)) return UOpPtr{};
+         auto outer = make_uop(Ops::Mod, n->dtype, {b[0], const_like(*n, static_cast<double>(c / k))}, {}, n->shape);
+         return make_uop(Ops::Add, n->dtype, {make_uop(Ops::Mul, n->dtype, {outer, b[1]}, {}, n->shape), b[3]}, {}, n->shape);
+       }},
       // (x % c) % c -> x % c
       {op(Ops::Mod, {op(Ops::Mod, {any(0), cnst(1)}), cnst(1)}), [](const UOpPtr& n, const Binds&) { return n->src[0]; }},
       // a comparison decided by bounds: x < c

@@ -201,7 +201,10 @@ class Renderer {
     if (s < 0) fail(i, "is missing operand " + std::to_string(k));
     return static_cast<std::size_t>(s);
   }
-  std::string v(std::size_t i, int k) const { return "v" + std::to_string(src_index(i, k)); }
+  std::string v(std::size_t i, int k) const {
+    const std::size_t s = src_index(i, k);
+    return "v" + std::to_string(s) + (lanewise_ && p_.insts[s].lanes > 1 ? "[l]" : "");
+  }
   DType src_dtype(std::size_t i, int k) const { return p_.insts[src_index(i, k)].dtype; }
   bool uses_half() const {
     for (auto& in : p_.insts)
@@ -220,7 +223,7 @@ class Renderer {
   // The C type of instruction i's value: a scalar type, or a vector typedef (declared once in the prelude).
   std::string type_of(const KInst& in) {
     if (in.lanes <= 1) return value_type(in.dtype);
-    std::string base = value_type(in.dtype);
+    std::string base = in.dtype == DType::Bool ? "int8_t" : value_type(in.dtype);  // the vector extension has no bool lanes
     const std::string name = "ct_" + (base.ends_with("_t") ? base.substr(0, base.size() - 2) : base) + "x" + std::to_string(in.lanes);
     if (!vector_types_.count(name))
       vector_types_[name] = "typedef " + base + " " + name + " __attribute__((vector_size(" + std::to_string(in.lanes * itemsize(in.dtype)) + ")));\n";
@@ -253,15 +256,19 @@ class Renderer {
       const char* op = in.op == KOp::Add ? " + " : in.op == KOp::Sub ? " - " : in.op == KOp::Mul ? " * " : in.op == KOp::Div ? " / " : nullptr;
       if (op != nullptr) return "const " + type + " " + self + " = " + v(i, 0) + op + v(i, 1) + ";";
       if (in.op == KOp::Neg) return "const " + type + " " + self + " = -" + v(i, 0) + ";";
-      if (in.op == KOp::Max) return lane_loop(i, "(" + ln(0) + " > " + ln(1) + " || " + ln(1) + " != " + ln(1) + ") ? " + ln(0) + " : " + ln(1));
-      fail(i, "has no vector form in C");
     }
-    const std::string t = std::string("(") + value_type(in.dtype) + ")", u = "(" + wrap_type(in.dtype) + ")";
-    const char* op = in.op == KOp::Add ? " + " : in.op == KOp::Sub ? " - " : in.op == KOp::Mul ? " * " : nullptr;
-    if (op != nullptr) return lane_loop(i, t + "(" + u + ln(0) + op + u + ln(1) + ")");
-    if (in.op == KOp::Neg) return lane_loop(i, t + "(0u - " + u + ln(0) + ")");
-    if (in.op == KOp::Max) return lane_loop(i, "(" + ln(0) + " > " + ln(1) + " ? " + ln(0) + " : " + ln(1) + ")");
-    fail(i, "has no vector form in C");
+    return lanewise(i);
+  }
+  // Vector instruction i as a loop over its lanes of the scalar expression (comparisons, selects, casts, math).
+  std::string lanewise(std::size_t i) {
+    const KInst& in = p_.insts[i];
+    if (in.op == KOp::Const || (!is_unary(in.op) && !is_binary(in.op) && in.op != KOp::Where && in.op != KOp::Cast))
+      fail(i, "has no vector form in C");
+    if (is_half(in.dtype) || is_half(src_dtype(i, 0))) fail(i, "half and bfloat16 vectors are not supported in C");
+    lanewise_ = true;
+    const std::string expr = value(i);
+    lanewise_ = false;
+    return lane_loop(i, expr);
   }
 
   std::string statement(std::size_t i) {
@@ -384,6 +391,7 @@ class Renderer {
 
   const KernelProgram& p_;
   std::vector<bool> index_math_;
+  bool lanewise_ = false;  // v() names lane [l] of vector operands (inside a lane loop)
   std::map<std::string, std::string> vector_types_;
 };
 

@@ -212,12 +212,53 @@ inline std::vector<Opt> strided_tile_opts(const OptKernel& k, const KernelFacts&
   return opts;
 }
 
+// An elementwise kernel whose output axes are not one contiguous run (a BatchNorm's backward over (B,C,H,W), a
+// max-pool's backward reading its window's maximum at (y/2, x/2)), or a reduction of a few elements per output (a
+// 2x2 max-pool): a tile of outputs along the innermost output axis (and the next one out, while the tile is short),
+// lanes where the axis allows, and a short reduction unrolled. The index arithmetic that takes g apart, and every
+// value that does not vary along the tile (a channel's scale, a window's maximum), then happen once per tile instead
+// of once per output. Kernels of one contiguous output axis keep the flat loop LLVM vectorizes on its own.
+inline std::vector<Opt> output_tile_opts(const OptKernel& k, DType out) {
+  const auto& axes = k.axes();
+  std::vector<int> outputs;
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    if (axes[i].kind == AxisKind::Global) outputs.push_back(static_cast<int>(i));
+  if (outputs.size() < 2 || !vector_dtype(out)) return {};
+  constexpr std::int64_t kMaxTile = 64, kMaxCopies = 16;  // outputs per tile; copies of the expression per tile
+  const int width = cpu_vector_bytes() / static_cast<int>(itemsize(out));
+  std::vector<Opt> opts;
+  const int inner = outputs.back(), next = outputs[outputs.size() - 2];
+  const std::int64_t size = axes[static_cast<std::size_t>(inner)].size;
+  int lanes = 1;
+  for (int w = width; w >= 4 && lanes == 1; w /= 2)
+    if (size % w == 0) lanes = w;
+  if (lanes > 1) opts.push_back({OptOp::Vectorize, inner, lanes});
+  std::int64_t tile = lanes, copies = 1;
+  auto upcast = [&](int axis, std::int64_t rest) {  // the largest factor of `rest` the tile has room for
+    for (std::int64_t c = std::min(rest, kMaxCopies / copies); c >= 2; --c)
+      if (rest % c == 0 && tile * c <= kMaxTile) {
+        opts.push_back({OptOp::Upcast, axis, static_cast<int>(c)});
+        tile *= c, copies *= c;
+        return c == rest;
+      }
+    return false;
+  };
+  if (upcast(inner, size / lanes) || size / lanes == 1)
+    if (tile < kMaxTile / 2) upcast(next, axes[static_cast<std::size_t>(next)].size);
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    if (axes[i].kind == AxisKind::Reduce && axes[i].size > 1) opts.push_back({OptOp::Unroll, static_cast<int>(i), static_cast<int>(axes[i].size)});
+  return opts;
+}
+
 inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
   KernelFacts f;
   std::unordered_set<const UOp*> seen;
   f.out_index = k.ast()->src[1];
   collect_facts(k.ast(), false, f, seen);
-  if (!f.acc || !vector_dtype(f.acc->dtype)) return {};
+  constexpr std::int64_t kShortReduce = 16;  // elements per output up to which a reduction is tiled as elementwise work
+  if (!f.acc) return output_tile_opts(k, k.ast()->dtype);
+  if (!vector_dtype(f.acc->dtype)) return {};
+  if (k.lowered().reduce_size <= kShortReduce && output_count(k.axes()) >= 4096) return output_tile_opts(k, f.acc->dtype);
   const auto& axes = k.axes();
   auto stride = [&](const UOpPtr& n, std::size_t axis) {
     std::unordered_map<const UOp*, std::optional<std::int64_t>> memo;
@@ -291,24 +332,31 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     return opts;
   }
   // the innermost reduced axis, read contiguously: lane partial sums (several vectors, so the adds overlap); where
-  // it is not (or its size is no multiple of the lanes), a register tile over strided output axes
+  // it is not (or its size is no multiple of the lanes), a register tile over strided output axes; failing both,
+  // narrower lanes on a short row (a 20-wide image row that a pooled window's gather keeps from merging with the
+  // next), the rest of the row unrolled so each loop step reads all of it
+  int row = -1;
   for (std::size_t i = axes.size(); i-- > 0;) {
     if (axes[i].kind != AxisKind::Reduce) continue;
     bool ok = true, any_unit = false;
-    for (auto& l : f.operands) {
+    for (auto& l : f.operands) {  // a gather along it (not affine: a pooled window's x / 2) is read lane by lane
       auto s = stride(l.index, i);
-      ok = ok && s && (*s == 0 || *s == 1) && (!l.gate || stride(l.gate, i) == 0);
+      ok = ok && (!s || *s == 0 || *s == 1) && (!l.gate || stride(l.gate, i) == 0);
       any_unit = any_unit || (s && *s == 1);
     }
-    if (!ok || !any_unit) break;
-    for (int lanes : {4 * width, 2 * width, width})
-      if (lanes <= 64 && axes[i].size % lanes == 0) {
-        opts.push_back({OptOp::Vectorize, static_cast<int>(i), lanes});
-        break;
-      }
+    if (ok && any_unit) row = static_cast<int>(i);
     break;
   }
-  if (opts.empty()) return strided_tile_opts(k, f, width);
+  const std::int64_t row_size = row >= 0 ? axes[static_cast<std::size_t>(row)].size : 0;
+  for (int lanes : {4 * width, 2 * width, width})
+    if (row >= 0 && lanes <= 64 && row_size % lanes == 0) return {{OptOp::Vectorize, row, lanes}};
+  if (auto tiled = strided_tile_opts(k, f, width); !tiled.empty() || row < 0) return tiled;
+  for (int lanes = width / 2; lanes >= 4; lanes /= 2)
+    if (row_size % lanes == 0) {
+      opts.push_back({OptOp::Vectorize, row, lanes});
+      if (const std::int64_t rest = row_size / lanes; rest >= 2 && rest <= 8) opts.push_back({OptOp::Unroll, row, static_cast<int>(rest)});
+      break;
+    }
   return opts;
 }
 

@@ -183,9 +183,22 @@ class TileLinearizer {
         }
     return std::nullopt;
   }
-  static bool vector_op(Ops op) {
-    return op == Ops::Add || op == Ops::Sub || op == Ops::Mul || op == Ops::Max || op == Ops::Neg || op == Ops::Div;
+  // ALU nodes computed as vectors: arithmetic, math, comparisons, selects and casts over the vector dtypes, with Bool
+  // lanes for comparisons, a select's condition and casts (a ReLU's backward, a pooled window's argmax mask); the
+  // rest (integer division, half types) lane by lane.
+  static bool vector_value(DType d) { return vector_dtype(d) || d == DType::Bool; }
+  static bool vector_op(const UOpPtr& n) {
+    switch (n->op) {
+      case Ops::Add: case Ops::Sub: case Ops::Mul: case Ops::Max: case Ops::Neg: case Ops::Div:
+      case Ops::Sqrt: case Ops::Recip: case Ops::Exp2: case Ops::Log2: case Ops::Sin:
+        return vector_dtype(n->dtype) && (is_float(n->dtype) || !is_unary_math(n->op));
+      case Ops::CmpLt: case Ops::CmpNe: case Ops::CmpEq: return vector_dtype(n->src[0]->dtype);
+      case Ops::Where: return n->src[0]->dtype == DType::Bool && vector_dtype(n->dtype);
+      case Ops::Cast: return vector_value(n->dtype) && vector_value(n->src[0]->dtype);
+      default: return false;
+    }
   }
+  static bool is_unary_math(Ops op) { return op == Ops::Sqrt || op == Ops::Recip || op == Ops::Exp2 || op == Ops::Log2 || op == Ops::Sin; }
 
   void remember(std::unordered_map<const UOp*, std::int32_t>& memo, const UOpPtr& n, std::int32_t id) {
     memo[n.get()] = id;
@@ -204,7 +217,7 @@ class TileLinearizer {
     } else if (n->op == Ops::Load && vector_dtype(dt) && lane_stride(n->src[1]) == 1 && (n->src.size() < 3 || !depends(n->src[2]))) {
       std::int32_t gate = n->src.size() > 2 ? scalar(n->src[2]) : -1;
       id = push({KOp::Load, dt, {scalar(n->src[0]), lane(n->src[1], 0), gate}, 0, 0.0, static_cast<std::uint8_t>(width_)});
-    } else if (is_alu(n->op) && vector_op(n->op) && vector_dtype(dt)) {
+    } else if (is_alu(n->op) && vector_op(n)) {
       std::array<std::int32_t, 3> src{-1, -1, -1};
       for (std::size_t i = 0; i < n->src.size(); ++i) src[i] = widen(n->src[i]);
       id = alu(to_kop(n->op), dt, src, width_);
