@@ -313,8 +313,8 @@ class IrWriter {
 
   void alu(std::size_t i) {
     const KInst& in = p_.insts[i];
-    if (in.lanes > 1 && (in.dtype == DType::BFloat16 || in.dtype == DType::Half || src(i, 0).dtype == DType::BFloat16 || src(i, 0).dtype == DType::Half))
-      fail(i, "half and bfloat16 vectors are not supported");
+    auto half = [](DType d) { return d == DType::BFloat16 || d == DType::Half; };
+    if (in.lanes > 1 && (half(in.dtype) || half(src(i, 0).dtype))) fail(i, "half and bfloat16 vectors are not supported");
     if (in.op == KOp::Cast) {
       ref_[i] = cast(operand(i, 0), src(i, 0).dtype, in.dtype, in.lanes);
       return;
@@ -374,7 +374,8 @@ class IrWriter {
     if (from == to) return v;
     auto vt = [&](const std::string& scalar) { return lanes <= 1 ? scalar : "<" + std::to_string(lanes) + " x " + scalar + ">"; };
     const std::string f = vt(reg_type(from)), t = vt(reg_type(to));
-    if (to == DType::Bool) return emit((is_float(from) ? "fcmp une " : "icmp ne ") + f + " " + v + ", " + (lanes > 1 ? "zeroinitializer" : zero(from)));
+    const std::string zeros = lanes > 1 ? "zeroinitializer" : zero(from);
+    if (to == DType::Bool) return emit((is_float(from) ? "fcmp une " : "icmp ne ") + f + " " + v + ", " + zeros);
     if (is_float(from) && is_float(to)) {
       if (to == DType::BFloat16) return from == DType::Float64 ? bf16_from_f64(v) : bf16_round(cast(v, from, DType::Float32));
       if (reg_bits(from) == reg_bits(to)) return v;  // BFloat16 -> Float32

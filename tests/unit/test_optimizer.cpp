@@ -335,7 +335,9 @@ BOOST_AUTO_TEST_CASE(elementwise_kernels_tile_their_innermost_axes, CTGRAD_ON_DE
     auto batchnorm = [&] { return ((x - scale) * (scale * scale + 1.0f).sqrt().reciprocal()).relu(); };
     auto relu_backward = [&] { return (x > 0.0f).where(x * 2.0f, (x != 0.0f).where(0.0f, x * 0.5f)); };
     // a max-pool's backward: each input compares itself with its window's maximum, read at (y/2, x/2)
-    auto window_max = [&] { return pooled.template reshape<8, 8, 10, 1, 10, 1>().template expand<8, 8, 10, 2, 10, 2>().template reshape<8, 8, 20, 20>(); };
+    auto window_max = [&] {
+      return pooled.template reshape<8, 8, 10, 1, 10, 1>().template expand<8, 8, 10, 2, 10, 2>().template reshape<8, 8, 20, 20>();
+    };
     auto argmax_mask = [&] { return (x == window_max()).template cast<float>() * scale; };
     expect_same(batchnorm, true, "per-channel scale over (4,8,20,20)");
     expect_same(relu_backward, true, "comparisons and selects");
