@@ -111,6 +111,28 @@ BOOST_AUTO_TEST_CASE(changing_lr_compiles_nothing) {
   BOOST_TEST(loaded() == before);
 }
 
+// cosine_decay(T): step t moves by lr * (1 + cos(pi * (t - 1) / T)) / 2, as torch's CosineAnnealingLR (eta_min 0), and
+// on past T as that formula does. A constant gradient c makes the parameter after k steps p0 - c * (sum of the rates).
+BOOST_AUTO_TEST_CASE(cosine_decay_schedule) {
+  const std::vector<float> p0{1.0f, -2.0f, 0.5f}, c{0.3f, 1.0f, -2.0f};
+  auto p = Tensor<float, 3>::from(std::span<const float>(p0)).requires_grad_();
+  auto grad = Tensor<float, 3>::from(std::span<const float>(c));
+  nn::optim::SGD opt({p}, 0.1f);
+  opt.schedule = nn::optim::cosine_decay(4);
+  double rates = 0;
+  for (int t = 1; t <= 6; ++t) {
+    opt.zero_grad();
+    (p * grad).sum().backward();
+    opt.step();
+    rates += 0.1 * 0.5 * (1 + std::cos(3.141592653589793 * (t - 1) / 4));
+    const auto got = p.tolist();
+    for (std::size_t i = 0; i < 3; ++i)
+      BOOST_TEST(std::abs(got[i] - (p0[i] - c[i] * rates)) <= 1e-5, "step " << t << ", element " << i << ": " << got[i]);
+  }
+  BOOST_CHECK_EXCEPTION(nn::optim::cosine_decay(0), ctgrad::Error,
+                        [](const ctgrad::Error& e) { return std::string(e.what()).find("steps must be positive, got 0") != std::string::npos; });
+}
+
 // half and bfloat16 parameters: the state and the update in the parameter's dtype (Adam's first steps move by ~lr).
 BOOST_AUTO_TEST_CASE(half_and_bfloat16_parameters) {
   auto w = Tensor<float, 4>::from({1, 2, 3, 4}).cast<half>().contiguous().requires_grad_();

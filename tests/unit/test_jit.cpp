@@ -90,6 +90,14 @@ BOOST_AUTO_TEST_CASE(adam_step_replays) {
   auto jitted = ctgrad::jit(step_of(jit_w, jit_opt));
   expect_same_steps(plain, jitted, plain_w, jit_w);
   BOOST_TEST(jitted.captured_kernels() > 0u);
+
+  // a learning-rate schedule is a function of that count: replays follow it (the flagship's cosine decay)
+  auto sched_plain_w = make(), sched_jit_w = make();
+  nn::optim::Adam sched_plain({nn::AnyTensor(sched_plain_w)}, 0.05f), sched_jit({nn::AnyTensor(sched_jit_w)}, 0.05f);
+  sched_plain.schedule = sched_jit.schedule = nn::optim::cosine_decay(5);
+  auto scheduled = step_of(sched_plain_w, sched_plain);
+  auto scheduled_jit = ctgrad::jit(step_of(sched_jit_w, sched_jit));
+  expect_same_steps(scheduled, scheduled_jit, sched_plain_w, sched_jit_w);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ class LAMB : public Optimizer {
     auto v_hat = v1 / (cnst(v1, 1.0) - power(b2, t, v1));
     auto up = m_hat / (sqrt(v_hat) + eps);
     if (weight_decay != 0) up = up + weight_decay * s.param;
-    UOpPtr scale = input(lr, s.param, s.device);
+    UOpPtr scale = learning_rate(s);
     if (!adam) {
       auto r1 = norm(s.param), r2 = norm(up), one = cnst(r1, 1.0);
       scale = scale * where_positive(r1, where_positive(r2, r1 / r2, one), one);

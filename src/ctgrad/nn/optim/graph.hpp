@@ -24,6 +24,7 @@ inline UOpPtr operator*(double v, const UOpPtr& a) { return cnst(a, v) * a; }
 inline UOpPtr operator+(const UOpPtr& a, double v) { return a + cnst(a, v); }
 inline UOpPtr sqrt(const UOpPtr& a) { return rt::make_uop(Ops::Sqrt, a->dtype, {a}, {}, a->shape); }
 inline UOpPtr exp2(const UOpPtr& a) { return rt::make_uop(Ops::Exp2, a->dtype, {a}, {}, a->shape); }
+inline UOpPtr sin(const UOpPtr& a) { return rt::make_uop(Ops::Sin, a->dtype, {a}, {}, a->shape); }
 inline UOpPtr maximum(const UOpPtr& a, double v) { return alu(Ops::Max, a, cnst(a, v)); }
 // where(a > 0, yes, no)
 inline UOpPtr where_positive(const UOpPtr& a, const UOpPtr& yes, const UOpPtr& no) {

@@ -47,7 +47,7 @@ class Muon : public Optimizer {
     set(out, buf, b);
     auto u = nesterov ? s.grad + static_cast<double>(momentum) * (b - s.grad) : b;
     const double rows = static_cast<double>(s.param->shape.shape[0]), cols = static_cast<double>(s.param->shape.shape[1]);
-    auto lr_in = input(lr, s.param, s.device);
+    auto lr_in = learning_rate(s);
     auto decayed = s.param - static_cast<double>(weight_decay) * (lr_in * s.param);
     set(out, s, decayed - std::sqrt(std::max(1.0, rows / cols)) * (lr_in * orthogonalized(u)));
   }

@@ -11,10 +11,22 @@
 
 namespace ctgrad::nn::optim {
 
+// A learning-rate schedule, computed on the device from the optimizer's step count: a step captured by ctgrad::jit
+// follows it on replay, where `opt.lr = ...` set by the host between replays cannot reach the captured kernels.
+struct LrSchedule {
+  int cosine_steps = 0;  // > 0: lr * (1 + cos(pi * (t - 1) / cosine_steps)) / 2 at step t = 1, 2, ... (torch's
+                         // CosineAnnealingLR with eta_min 0 and T_max = cosine_steps, stepped after each step)
+};
+inline LrSchedule cosine_decay(int steps) {
+  if (steps <= 0) throw Error("ctgrad::nn::optim::cosine_decay: steps must be positive, got " + std::to_string(steps));
+  return {steps};
+}
+
 class Optimizer {
  public:
   std::vector<AnyTensor> params;
   float lr;
+  LrSchedule schedule;  // constant lr unless set: opt.schedule = nn::optim::cosine_decay(steps)
 
   Optimizer(std::vector<AnyTensor> ps, float lr_) : params(std::move(ps)), lr(lr_) {
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -91,6 +103,18 @@ class Optimizer {
       done = rt::make_impl(graph::scalar_buffer(0, device), stack_of(contiguous(1, graph::shape_of({1}).shape)), device);
     using graph::operator+;
     return counting_[device] = value(done) + 1.0;
+  }
+  // This step's learning rate in the parameter's dtype and shape: lr as a scalar buffer (no kernel depends on its
+  // value), times the schedule's factor of the step count.
+  rt::UOpPtr learning_rate(const Slot& s) {
+    using namespace graph;
+    UOpPtr rate = input(lr, s.param, s.device);
+    if (schedule.cosine_steps <= 0) return rate;
+    constexpr double pi = 3.141592653589793;
+    const UOpPtr t = step_number(s.device);  // cos(x) as sin(x + pi/2): the core has sin only
+    UOpPtr factor = 0.5 * (sin((t + -1.0) * cnst(t, pi / schedule.cosine_steps) + pi / 2) + 1.0);
+    if (s.param->dtype != rt::DType::Float32) factor = rt::make_uop(Ops::Cast, s.param->dtype, {factor}, {}, factor->shape);
+    return rate * broadcast(factor, s.param->shape);
   }
   void set(std::vector<Update>& out, const Slot& s, rt::UOpPtr v) { out.push_back({params[s.index].impl(), std::move(v)}); }
   static void set(std::vector<Update>& out, const rt::ImplPtr& state, rt::UOpPtr v) { out.push_back({state, std::move(v)}); }

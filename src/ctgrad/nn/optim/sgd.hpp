@@ -25,7 +25,7 @@ class SGD : public Optimizer {
       set(out, buf, b);
       g = nesterov ? g + momentum * b : b;
     }
-    set(out, s, s.param - input(lr, s.param, s.device) * g);
+    set(out, s, s.param - learning_rate(s) * g);
   }
 
  private:
@@ -51,7 +51,7 @@ class LARS : public Optimizer {
       r = where_positive(r1, where_positive(r2, tcoef * r1 / (r2 + weight_decay * r1), r), r);
     }
     if (pre_wd && weight_decay > 0) g = g + weight_decay * s.param;
-    auto lr_in = input(lr, s.param, s.device);
+    auto lr_in = learning_rate(s);
     if (classic) g = g * r * lr_in;
     if (momentum != 0) {
       auto& buf = state(bufs_, s);
