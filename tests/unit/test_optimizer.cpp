@@ -361,6 +361,26 @@ BOOST_AUTO_TEST_CASE(elementwise_kernels_tile_their_innermost_axes, CTGRAD_ON_DE
   });
 }
 
+// Column sums (a long reduction over rows, outputs contiguous along the rows) accumulate in the output buffer: each
+// invocation sums a run of a row's outputs over every row (INNER), adding in the same order as one output per
+// invocation, so sums, maxima, means and integer sums match NOOPT=1 bit for bit.
+BOOST_AUTO_TEST_CASE(column_sums_accumulate_in_the_output, CTGRAD_ON_DEVICES) {
+  ctgrad_test::on_each_device([](const std::string& dev) {
+    auto x = input<Tensor<float, 300, 2048>>(dev, 60);
+    auto i = input<Tensor<std::int32_t, 256, 1024>>(dev, 61);
+    expect_same([&] { return x.sum<0>(); }, true, "column sums of (300,2048)");
+    expect_same([&] { return x.max<0>(); }, true, "column maxima");
+    expect_same([&] { return x.sum<0>() * (1.0f / 300) + 2.0f; }, true, "column means, then elementwise");
+    expect_same([&] { return (x * x).sum<0>(); }, true, "column sums of squares");
+    expect_same([&] { return i.sum<0>(); }, true, "int32 column sums");
+    if (!is_cpu(dev)) return;
+    std::vector<std::string> notes;
+    auto p = program_of(x.sum<0>() * (1.0f / 300) + 2.0f, dev, &notes);
+    BOOST_TEST(noted(notes, {"VECTORIZE(1,", "INNER(1,"}), "notes: " << (notes.empty() ? "" : notes.back()));
+    BOOST_TEST(std::ranges::count_if(p.insts, [](const rt::KInst& in) { return in.op == rt::KOp::Range; }) == 4);  // init, sum, mean
+  });
+}
+
 // (x*20 + y) / 40 -> x / 2 and (x*20 + y) % 40 -> (x % 2)*20 + y when 0 <= y < 20; nothing when y may reach 20.
 BOOST_AUTO_TEST_CASE(sums_divide_by_a_multiple_of_their_stride) {
   auto c = [](double v) {

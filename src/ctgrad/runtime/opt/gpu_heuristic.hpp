@@ -16,7 +16,9 @@ inline constexpr std::int64_t kGpuMinThreads = 1 << 13;  // tiles that leave few
 inline constexpr int kGpuStagedSteps = 16;  // reduction steps per shared-memory fill (each fill costs two barriers), or 8
 
 // Axis actions the GPU renderers can take (the rest are dropped from a forced list; STAGE is applied apart).
-inline bool gpu_axis_action(const Opt& o) { return o.op != OptOp::Vectorize && o.op != OptOp::Pack && o.op != OptOp::Stage; }
+inline bool gpu_axis_action(const Opt& o) {
+  return o.op != OptOp::Vectorize && o.op != OptOp::Pack && o.op != OptOp::Stage && o.op != OptOp::Inner;
+}
 
 // The largest of {cap, cap/2, ..., 2} that divides `size`; 1 when none does.
 inline int largest_power_of_two_factor(std::int64_t size, int cap) {

@@ -298,6 +298,32 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     // vectors per tile row: 2 beside an MR-row tile; without one (a column sum) as many as the registers allow, since
     // each reduction step then reads one long run of a row instead of a short run per page
     const std::int64_t outputs = output_count(axes);
+    // without an M axis and with a long reduction (a column sum): a run of up to kInnerRun outputs per invocation,
+    // summed in the output buffer by a loop inside the reduction's (INNER), so each thread reads whole runs of a
+    // row in order (one stream) instead of a register tile's 1 KiB per row, which tops out at 2/3 of copy bandwidth
+    constexpr std::int64_t kInnerRun = 4096, kInnerMinTrips = 256;
+    std::int64_t trips = 1;
+    for (const auto& a : axes)
+      if (a.kind == AxisKind::Reduce) trips *= a.size;
+    if (vm < 0 && trips >= kInnerMinTrips && n_size >= 64 * width && k.accumulates_in_output()) {
+      std::int64_t run = 1;
+      for (std::int64_t c = std::min(kInnerRun, n_size) / width; c >= 2 && run == 1; --c)
+        if ((n_size / width) % c == 0 && outputs / (c * width) >= 2) run = c;
+      if (run > 1) {
+        std::vector<Opt> inner{{OptOp::Vectorize, vn, width}, {OptOp::Inner, vn, static_cast<int>(run)}};
+        // 4 rows a step (in order: the same additions), one load and one store of the sums for each 4 reads
+        for (std::size_t i = axes.size(); i-- > 0;)
+          if (axes[i].kind == AxisKind::Reduce) {
+            for (int u : {4, 2})
+              if (axes[i].size % u == 0) {
+                inner.push_back({OptOp::Unroll, static_cast<int>(i), u});
+                break;
+              }
+            break;
+          }
+        return inner;
+      }
+    }
     int nr = 1;
     for (int c : {16, 8, 4, 2})
       if (n_size % (static_cast<std::int64_t>(c) * width) == 0 && (vm >= 0 ? c <= 2 : c <= regs / 2) && outputs / (c * width) >= 2) {

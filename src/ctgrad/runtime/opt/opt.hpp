@@ -17,6 +17,8 @@ enum class OptOp : std::uint8_t {
   Pack,       // read reduction operand number `axis` from a copy laid out in the tile kernel's order (pack.hpp)
   Local,      // split an output axis by `amount`; the inner part is enumerated by the threads of one GPU block
   Stage,      // the block's threads load reduction operand number `axis` into shared memory together (stage.hpp)
+  Inner,      // split an output axis by `amount`; the inner part is a loop inside the reduction's loops, accumulating
+              // in the output buffer (a column sum walks each row's run of outputs: one stream of reads per thread)
 };
 
 struct Opt {
@@ -26,10 +28,10 @@ struct Opt {
   bool operator==(const Opt&) const = default;
 };
 
-inline constexpr int kOptOps = 7;
+inline constexpr int kOptOps = 8;
 
 inline const char* name(OptOp op) {
-  constexpr const char* names[] = {"UPCAST", "VECTORIZE", "UNROLL", "SWAP", "PACK", "LOCAL", "STAGE"};
+  constexpr const char* names[] = {"UPCAST", "VECTORIZE", "UNROLL", "SWAP", "PACK", "LOCAL", "STAGE", "INNER"};
   return names[static_cast<int>(op)];
 }
 

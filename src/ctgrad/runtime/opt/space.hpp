@@ -18,6 +18,7 @@ enum class AxisKind : std::uint8_t {
   Unroll,        // reduced axis unrolled in the loop body
   ReduceVector,  // reduced axis as SIMD lanes of the accumulator, summed across lanes after the loop
   Local,         // output axis enumerated by the threads of one GPU block: the innermost part of g
+  Inner,         // output axis enumerated by a loop inside the reduced axes' loops; its sums live in the output buffer
 };
 
 struct Axis {
@@ -103,6 +104,10 @@ class OptKernel {
         if (reduce || local_size() * o.amount > 1024) return false;
         inner = AxisKind::Local;
         break;
+      case OptOp::Inner:  // one such loop, in a reduction whose outputs are stored as its one Acc's value
+        if (reduce || product({AxisKind::Inner}) > 1 || !accumulates_in_output()) return false;
+        inner = AxisKind::Inner;
+        break;
       default:  // Vectorize
         if (lane_axis() >= 0 || o.amount > 64 || (o.amount & (o.amount - 1)) != 0) return false;
         if (!reduce && tile_size() * o.amount > 1024) return false;
@@ -140,6 +145,20 @@ class OptKernel {
   std::int64_t tile_size() const { return product({AxisKind::Upcast, AxisKind::Vector}); }
   std::int64_t unroll_size() const { return product({AxisKind::Unroll}); }
   std::int64_t local_size() const { return product({AxisKind::Local}); }
+  // Whether the kernel is one reduction whose Acc holds the stored value's dtype, so its partial sums can live in the
+  // output buffer (INNER): the Store's value reads exactly one Acc, of the stored dtype.
+  bool accumulates_in_output() const {
+    std::vector<const UOp*> accs;
+    auto find = [&](auto&& self, const UOpPtr& n) -> void {
+      if (n->op == Ops::Acc) {
+        if (std::find(accs.begin(), accs.end(), n.get()) == accs.end()) accs.push_back(n.get());
+        return;
+      }
+      for (auto& s : n->src) self(self, s);
+    };
+    find(find, ast_->src[2]);
+    return accs.size() == 1 && accs[0]->dtype == ast_->dtype;
+  }
   int lane_axis() const {
     for (std::size_t i = 0; i < axes_.size(); ++i)
       if (axes_[i].kind == AxisKind::Vector || axes_[i].kind == AxisKind::ReduceVector) return static_cast<int>(i);

@@ -41,6 +41,7 @@ class TileLinearizer {
       if (a.kind == AxisKind::Upcast) upcasts.push_back(&a);
       if (a.kind == AxisKind::Reduce) reduces.push_back(&a);
       if (a.kind == AxisKind::Unroll) unrolls.push_back(&a);
+      if (a.kind == AxisKind::Inner) inner_ = &a;
       if (a.kind == AxisKind::Vector || a.kind == AxisKind::ReduceVector) {
         lane_ = a.var.get();
         width_ = static_cast<int>(a.size);
@@ -66,6 +67,11 @@ class TileLinearizer {
     for (auto& values : combos(upcasts)) stores.push_back(simplify(substitute(ast, values)));
     std::vector<UOpPtr> accs;
     for (auto& s : stores) find_accs(s, accs);
+    if (inner_ != nullptr) {
+      accumulate_in_output(stores, reduces, unrolls);
+      finish_program(!accs.empty(), global_size);
+      return;
+    }
 
     for (auto& acc : accs) {
       const DType dt = acc->dtype;
@@ -89,23 +95,88 @@ class TileLinearizer {
         for (auto& acc : accs) accumulate(acc, values);
       if (!ok.staged().empty()) push({KOp::Barrier, k_.index_dtype});  // the next step's fill waits for every reader
       for (std::size_t r = ranges.size(); r-- > 0;) push({KOp::EndRange, k_.index_dtype, {ranges[r], -1, -1}});
-      in_loop_ = false;
-      trips_ = 1;
-      for (auto* n : loop_scoped_) sca_.erase(n), vec_.erase(n);
-      for (auto& key : loop_lanes_) lane_memo_.erase(key);
-      broadcast_.clear();
+      leave_loop();
       for (auto& acc : accs) finish(acc);
     }
     for (auto& s : stores) store(s);
-    p_.flops *= global_size;
-    p_.name = std::string(accs.empty() ? "E_" : "r_") + std::to_string(k_.global_size) + (accs.empty() ? "" : "_" + std::to_string(k_.reduce_size));
-    char suffix[24];
-    std::snprintf(suffix, sizeof suffix, "_o%08llx", static_cast<unsigned long long>(p_.hash() & 0xffffffffull));
-    p_.name += suffix;
+    finish_program(!accs.empty(), global_size);
   }
   KernelProgram& program() { return p_; }
 
  private:
+  void finish_program(bool reduces, std::int64_t global_size) {
+    p_.flops *= global_size;
+    p_.name = std::string(reduces ? "r_" : "E_") + std::to_string(k_.global_size) + (reduces ? "_" + std::to_string(k_.reduce_size) : "");
+    char suffix[24];
+    std::snprintf(suffix, sizeof suffix, "_o%08llx", static_cast<unsigned long long>(p_.hash() & 0xffffffffull));
+    p_.name += suffix;
+  }
+  // After a loop: values computed inside it are not visible outside.
+  void leave_loop() {
+    in_loop_ = false;
+    trips_ = 1;
+    for (auto* n : loop_scoped_) sca_.erase(n), vec_.erase(n);
+    for (auto& key : loop_lanes_) lane_memo_.erase(key);
+    loop_scoped_.clear();
+    loop_lanes_.clear();
+    broadcast_.clear();
+  }
+  // INNER: each store's Acc lives in the output buffer. A loop over the inner axis sets it to the reduction's
+  // identity; inside the reduced axes' loops, the inner loop adds each step's value to it (the same order of
+  // additions as one output per invocation: bit-identical results); a last inner loop applies what the Store
+  // computes from the Acc, where that is more than the Acc itself.
+  void accumulate_in_output(const std::vector<UOpPtr>& stores, const std::vector<const Axis*>& reduces, const std::vector<const Axis*>& unrolls) {
+    auto acc_of = [&](const UOpPtr& s) {
+      std::vector<UOpPtr> accs;
+      find_accs(s, accs);
+      if (accs.size() != 1) throw Error("ctgrad optimizer: INNER needs one reduction per stored value");
+      return accs[0];
+    };
+    auto current = [](const UOpPtr& s) { return make_uop(Ops::Load, s->dtype, {s->src[0], s->src[1]}, {}, scalar_shape()); };
+    auto stored = [](const UOpPtr& s, const UOpPtr& value) { return make_uop(Ops::Store, s->dtype, {s->src[0], s->src[1], value}, {}, scalar_shape()); };
+    auto inner_loop = [&](auto&& body) {
+      in_loop_ = true;
+      const std::int32_t r = push({KOp::Range, k_.index_dtype, {-1, -1, -1}, inner_->size});
+      sca_[inner_->var.get()] = r;
+      body();
+      push({KOp::EndRange, k_.index_dtype, {r, -1, -1}});
+    };
+    inner_loop([&] {
+      for (auto& s : stores) {
+        const UOpPtr acc = acc_of(s);
+        store(stored(s, const_like(*acc, reduce_identity(acc->arg.alu, acc->dtype))));
+      }
+    });
+    leave_loop();
+    std::vector<std::int32_t> ranges;
+    trips_ = inner_->size;
+    for (auto* r : reduces) {
+      ranges.push_back(push({KOp::Range, k_.index_dtype, {-1, -1, -1}, r->size}));
+      sca_[r->var.get()] = ranges.back();
+      trips_ *= r->size;
+    }
+    inner_loop([&] {
+      for (auto& s : stores) {  // the unrolled steps in order on one loaded value, then one store
+        const UOpPtr acc = acc_of(s);
+        UOpPtr value = current(s);
+        for (auto& values : combos(unrolls)) {
+          const UOpPtr body = values.empty() ? acc->src[0] : simplify(substitute(acc->src[0], values));
+          value = make_uop(acc->arg.alu, acc->dtype, {value, body}, {}, scalar_shape());
+        }
+        store(stored(s, value));
+      }
+    });
+    for (std::size_t r = ranges.size(); r-- > 0;) push({KOp::EndRange, k_.index_dtype, {ranges[r], -1, -1}});
+    leave_loop();
+    bool post = false;
+    for (auto& s : stores) post = post || s->src[2] != acc_of(s);
+    if (!post) return;
+    inner_loop([&] {
+      for (auto& s : stores) store(stored(s, simplify(substitute(s->src[2], {{acc_of(s).get(), current(s)}}))));
+    });
+    leave_loop();
+  }
+
   std::int32_t push(KInst in) {
     p_.insts.push_back(in);
     return static_cast<std::int32_t>(p_.insts.size() - 1);
@@ -361,6 +432,7 @@ class TileLinearizer {
   bool fma_;
   KernelProgram p_;
   const UOp* lane_ = nullptr;
+  const Axis* inner_ = nullptr;  // the INNER axis, if any
   int width_ = 1;
   bool reduce_lanes_ = false, in_loop_ = false;
   std::int64_t trips_ = 1;
