@@ -295,8 +295,6 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     }
     const std::int64_t n_size = axes[static_cast<std::size_t>(vn)].size;
     const int regs = cpu_vector_registers() - 2;
-    // vectors per tile row: 2 beside an MR-row tile; without one (a column sum) as many as the registers allow, since
-    // each reduction step then reads one long run of a row instead of a short run per page
     const std::int64_t outputs = output_count(axes);
     // without an M axis and with a long reduction (a column sum): a run of up to kInnerRun outputs per invocation,
     // summed in the output buffer by a loop inside the reduction's (INNER), so each thread reads whole runs of a
@@ -324,6 +322,8 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
         return inner;
       }
     }
+    // vectors per tile row: 2 beside an MR-row tile; without one (a short column sum) as many as the registers allow,
+    // since each reduction step then reads one long run of a row instead of a short run per page
     int nr = 1;
     for (int c : {16, 8, 4, 2})
       if (n_size % (static_cast<std::int64_t>(c) * width) == 0 && (vm >= 0 ? c <= 2 : c <= regs / 2) && outputs / (c * width) >= 2) {
