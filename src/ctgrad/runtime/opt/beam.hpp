@@ -49,9 +49,30 @@ inline std::optional<double> time_candidate(const LoweredKernel& k, const std::v
   return best;
 }
 
+// Seconds per call of `opts`: with packed operands what each call costs, lowering again, the packing copies, then the
+// kernel (best of 3); without, the kernel alone (its schedule is cached after the first call). The finalists are timed
+// this way, with the heuristic's PACKs and without.
+inline std::optional<double> time_call(const LoweredKernel& k, const std::vector<Opt>& opts) {
+  if (std::none_of(opts.begin(), opts.end(), [](const Opt& o) { return o.op == OptOp::Pack; })) return time_candidate(k, opts, 1e30);
+  Device& dev = device(k.params[0]->device);
+  double best = 1e30;
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    LoweredKernel scratch;
+    auto program = candidate_program(k, opts, scratch);
+    if (!program) return std::nullopt;
+    std::vector<DeviceBuffer*> bufs;
+    for (auto& b : scratch.params) bufs.push_back(&b->storage());
+    KernelCache::instance().get(dev, *program)->run(bufs, *program);
+    dev.synchronize();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return best;
+}
+
 // Every single action worth trying next on `ok`. PACK is not among them: a candidate is timed by its kernel alone,
 // which leaves out what packing costs on each call (the copies, and lowering again); the heuristic's PACKs, decided
-// by size, are kept on every candidate instead.
+// by size, are kept on every candidate, and only the finalists are timed without them too (time_call).
 inline std::vector<Opt> next_actions(const OptKernel& ok) {
   std::vector<Opt> out;
   const auto& axes = ok.axes();
@@ -113,6 +134,7 @@ inline std::vector<Opt> beam_opts(LoweredKernel& k, int width) {
   struct Entry {
     std::vector<Opt> opts;
     double seconds;
+    bool packed = true;  // with the heuristic's PACKs
   };
   // seeds: the heuristic's list and its prefixes (the unoptimized kernel only when the heuristic has nothing: it can
   // be thousands of times slower, and every candidate is run)
@@ -146,19 +168,23 @@ inline std::vector<Opt> beam_opts(LoweredKernel& k, int width) {
     beam = std::move(next);
     if (!progress) break;
   }
-  // timings on a shared machine are noisy: the finalists and the heuristic's list are timed again, twice in turn,
-  // and the heuristic wins ties within 5%, so the search does not replace it on the strength of one lucky run
+  // timings on a shared machine are noisy: the finalists and the heuristic's list are timed again as whole calls,
+  // twice in turn, each with the heuristic's PACKs and without them (whether packing pays depends on the machine's
+  // caches and pages), and the heuristic wins ties within 3%, so the search does not replace it on one lucky run
   std::vector<Entry> finalists = beam;
   if (std::find_if(finalists.begin(), finalists.end(), [&](const Entry& e) { return e.opts == heuristic; }) == finalists.end())
     finalists.push_back({heuristic, 1e30});
+  if (!packs.empty())
+    for (std::size_t i = 0, n = finalists.size(); i < n; ++i) finalists.push_back({finalists[i].opts, 1e30, false});
+  auto as_run = [&](const Entry& e) { return e.packed ? with_packs(e.opts) : e.opts; };
   for (auto& e : finalists) e.seconds = 1e30;
   for (int again = 0; again < 2; ++again)
     for (auto& e : finalists)
-      if (auto t = time_candidate(k, with_packs(e.opts), 1e30)) e.seconds = std::min(e.seconds, *t * (e.opts == heuristic ? 0.95 : 1.0));
+      if (auto t = time_call(k, as_run(e))) e.seconds = std::min(e.seconds, *t * (e.opts == heuristic && e.packed ? 0.97 : 1.0));
   std::sort(finalists.begin(), finalists.end(), [](const Entry& a, const Entry& b) { return a.seconds < b.seconds; });
   beam = std::move(finalists);
-  if (debug_level() >= 2)
-    std::fprintf(stderr, "BEAM=%d: %s, %.3f ms\n", width, to_string(with_packs(beam.front().opts)).c_str(), beam.front().seconds * 1e3);
+  const std::vector<Opt> winner = as_run(beam.front());
+  if (debug_level() >= 2) std::fprintf(stderr, "BEAM=%d: %s, %.3f ms\n", width, to_string(winner).c_str(), beam.front().seconds * 1e3);
   if (!file.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
@@ -166,11 +192,11 @@ inline std::vector<Opt> beam_opts(LoweredKernel& k, int width) {
     tmp += ".tmp" + std::to_string(::getpid());
     {
       std::ofstream out(tmp);
-      out << magic << "\n" << dev.compiler_id() << "\n" << to_string(with_packs(beam.front().opts)) << "\n";
+      out << magic << "\n" << dev.compiler_id() << "\n" << to_string(winner) << "\n";
     }
     std::filesystem::rename(tmp, file, ec);
   }
-  return with_packs(beam.front().opts);
+  return winner;
 }
 
 }  // namespace ctgrad::rt::opt
