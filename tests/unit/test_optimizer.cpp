@@ -82,6 +82,14 @@ bool has(const rt::KernelProgram& p, rt::KOp op, int min_lanes) {
   return false;
 }
 
+// Int32 index arithmetic for the simplifier's tests: a constant, and a binary op.
+rt::UOpPtr int_const(double v) {
+  rt::UArg a;
+  a.value = v;
+  return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
+}
+rt::UOpPtr int_op(rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); }
+
 bool is_cpu(const std::string& dev) { return dynamic_cast<rt::CpuDeviceBase*>(&rt::device(dev)) != nullptr; }
 
 }  // namespace
@@ -383,72 +391,56 @@ BOOST_AUTO_TEST_CASE(column_sums_accumulate_in_the_output, CTGRAD_ON_DEVICES) {
 
 // (x*20 + y) / 40 -> x / 2 and (x*20 + y) % 40 -> (x % 2)*20 + y when 0 <= y < 20; nothing when y may reach 20.
 BOOST_AUTO_TEST_CASE(sums_divide_by_a_multiple_of_their_stride) {
-  auto c = [](double v) {
-    rt::UArg a;
-    a.value = v;
-    return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
-  };
-  auto bin = [](rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); };
   auto x = rt::axis_var(rt::DType::Int32, 20, 1), y = rt::axis_var(rt::DType::Int32, 20, 2), wide = rt::axis_var(rt::DType::Int32, 21, 3);
-  auto sum = bin(rt::Ops::Add, y, bin(rt::Ops::Mul, x, c(20)));
-  auto quotient = opt::simplify(bin(rt::Ops::IDiv, sum, c(40))), remainder = opt::simplify(bin(rt::Ops::Mod, sum, c(40)));
+  auto sum = int_op(rt::Ops::Add, y, int_op(rt::Ops::Mul, x, int_const(20)));
+  auto quotient = opt::simplify(int_op(rt::Ops::IDiv, sum, int_const(40))), remainder = opt::simplify(int_op(rt::Ops::Mod, sum, int_const(40)));
   BOOST_TEST((quotient->op == rt::Ops::IDiv && quotient->src[0] == x && quotient->src[1]->arg.value == 2));
   for (std::int64_t xv : {0, 1, 7, 19})
     for (std::int64_t yv : {0, 13, 19}) {
-      std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{x.get(), c(static_cast<double>(xv))}, {y.get(), c(static_cast<double>(yv))}};
+      std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{x.get(), int_const(static_cast<double>(xv))}, {y.get(), int_const(static_cast<double>(yv))}};
       BOOST_TEST(opt::simplify(opt::substitute(quotient, at))->arg.value == static_cast<double>((xv * 20 + yv) / 40));
       BOOST_TEST(opt::simplify(opt::substitute(remainder, at))->arg.value == static_cast<double>((xv * 20 + yv) % 40));
     }
-  auto over = opt::simplify(bin(rt::Ops::IDiv, bin(rt::Ops::Add, wide, bin(rt::Ops::Mul, x, c(20))), c(40)));
+  auto over = opt::simplify(int_op(rt::Ops::IDiv, int_op(rt::Ops::Add, wide, int_op(rt::Ops::Mul, x, int_const(20))), int_const(40)));
   BOOST_TEST((over->op == rt::Ops::IDiv && over->src[1]->arg.value == 40));  // wide reaches 20: kept as it is
 }
 
 // (a*144 + b*24 + c) % 144 and / 144 fold term by term when every term is non-negative.
 BOOST_AUTO_TEST_CASE(sums_divide_term_by_term) {
   auto var = [](std::int64_t size, std::int64_t id) { return rt::axis_var(rt::DType::Int32, size, id); };
-  auto c = [](double v) {
-    rt::UArg a;
-    a.value = v;
-    return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
-  };
-  auto bin = [](rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); };
   auto a = var(100, 1), b = var(6, 2), d = var(24, 3);
-  auto sum = bin(rt::Ops::Add, bin(rt::Ops::Add, bin(rt::Ops::Mul, a, c(144)), bin(rt::Ops::Mul, b, c(24))), d);
-  BOOST_TEST(opt::simplify(bin(rt::Ops::IDiv, sum, c(144))) == a);
-  auto mod = opt::simplify(bin(rt::Ops::Mod, sum, c(144)));
+  auto sum = int_op(rt::Ops::Add, int_op(rt::Ops::Add, int_op(rt::Ops::Mul, a, int_const(144)), int_op(rt::Ops::Mul, b, int_const(24))), d);
+  BOOST_TEST(opt::simplify(int_op(rt::Ops::IDiv, sum, int_const(144))) == a);
+  auto mod = opt::simplify(int_op(rt::Ops::Mod, sum, int_const(144)));
   BOOST_TEST((mod->op == rt::Ops::Add));  // b*24 + c: no division left
   for (std::int64_t av : {0, 7, 99})
     for (std::int64_t bv : {0, 5})
       for (std::int64_t dv : {0, 23}) {
-        std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{a.get(), c(static_cast<double>(av))}, {b.get(), c(static_cast<double>(bv))},
-                                                        {d.get(), c(static_cast<double>(dv))}};
+        std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{a.get(), int_const(static_cast<double>(av))},
+                                                        {b.get(), int_const(static_cast<double>(bv))},
+                                                        {d.get(), int_const(static_cast<double>(dv))}};
         BOOST_TEST(opt::simplify(opt::substitute(mod, at))->arg.value == static_cast<double>((av * 144 + bv * 24 + dv) % 144));
       }
-  auto negative = bin(rt::Ops::Add, bin(rt::Ops::Mul, a, c(144)), bin(rt::Ops::Sub, d, c(30)));
-  BOOST_TEST((opt::simplify(bin(rt::Ops::Mod, negative, c(144)))->op == rt::Ops::Mod));  // a term may be negative: kept
+  auto negative = int_op(rt::Ops::Add, int_op(rt::Ops::Mul, a, int_const(144)), int_op(rt::Ops::Sub, d, int_const(30)));
+  BOOST_TEST((opt::simplify(int_op(rt::Ops::Mod, negative, int_const(144)))->op == rt::Ops::Mod));  // a term may be negative: kept
 }
 
 // A tile's access index splits into a base shared by the tile's loads and a constant (what the GPU renderers fold
 // into `ld [reg+imm]`): ((x + 3) * 16 + y) + 2 -> (x*16 + y, 50), for every value of x and y.
 BOOST_AUTO_TEST_CASE(access_indices_split_into_base_and_constant) {
-  auto c = [](double v) {
-    rt::UArg a;
-    a.value = v;
-    return rt::make_uop(rt::Ops::Const, rt::DType::Int32, {}, a, rt::scalar_shape());
-  };
-  auto bin = [](rt::Ops op, const rt::UOpPtr& x, const rt::UOpPtr& y) { return rt::make_uop(op, rt::DType::Int32, {x, y}, {}, rt::scalar_shape()); };
   auto x = rt::axis_var(rt::DType::Int32, 8, 1), y = rt::axis_var(rt::DType::Int32, 16, 2);
-  auto index = bin(rt::Ops::Add, bin(rt::Ops::Add, bin(rt::Ops::Mul, bin(rt::Ops::Add, x, c(3)), c(16)), y), c(2));
+  auto scaled = int_op(rt::Ops::Mul, int_op(rt::Ops::Add, x, int_const(3)), int_const(16));
+  auto index = int_op(rt::Ops::Add, int_op(rt::Ops::Add, scaled, y), int_const(2));
   auto [base, offset] = opt::split_offset(index);
   BOOST_TEST_REQUIRE(base != nullptr);
   BOOST_TEST(offset == 50);
   for (std::int64_t xv : {0, 5, 7})
     for (std::int64_t yv : {0, 15}) {
-      std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{x.get(), c(static_cast<double>(xv))}, {y.get(), c(static_cast<double>(yv))}};
+      std::unordered_map<const rt::UOp*, rt::UOpPtr> at{{x.get(), int_const(static_cast<double>(xv))}, {y.get(), int_const(static_cast<double>(yv))}};
       BOOST_TEST(opt::simplify(opt::substitute(base, at))->arg.value + 50 == static_cast<double>((xv + 3) * 16 + yv + 2));
     }
-  BOOST_TEST((opt::split_offset(c(7)) == std::pair<rt::UOpPtr, std::int64_t>{nullptr, 7}));  // a constant index has no base
-  auto divided = bin(rt::Ops::IDiv, bin(rt::Ops::Add, x, c(3)), c(2));
+  BOOST_TEST((opt::split_offset(int_const(7)) == std::pair<rt::UOpPtr, std::int64_t>{nullptr, 7}));  // a constant index has no base
+  auto divided = int_op(rt::Ops::IDiv, int_op(rt::Ops::Add, x, int_const(3)), int_const(2));
   BOOST_TEST((opt::split_offset(divided) == std::pair<rt::UOpPtr, std::int64_t>{divided, 0}));  // no constant escapes a division
 }
 

@@ -29,18 +29,24 @@ inline std::optional<KernelProgram> candidate_program(const LoweredKernel& base,
 }
 
 // Seconds per run of `opts` on the kernel's buffers (best of 3; one run when it is over 3x `best`), or nothing when
-// the list is illegal.
-inline std::optional<double> time_candidate(const LoweredKernel& k, const std::vector<Opt>& opts, double best_so_far) {
-  LoweredKernel scratch;
-  auto program = candidate_program(k, opts, scratch);
-  if (!program) return std::nullopt;
+// the list is illegal. With `per_call`, each run also lowers again and makes the packing copies, as every call of a
+// kernel with packed operands does (an unpacked kernel's schedule is cached after its first call).
+inline std::optional<double> time_candidate(const LoweredKernel& k, const std::vector<Opt>& opts, double best_so_far, bool per_call = false) {
   Device& dev = device(k.params[0]->device);
+  LoweredKernel scratch;
+  std::optional<KernelProgram> program;
   std::vector<DeviceBuffer*> bufs;
-  for (auto& b : scratch.params) bufs.push_back(&b->storage());
-  auto kernel = KernelCache::instance().get(dev, *program);
   double best = 1e30;
   for (int rep = 0; rep < 3; ++rep) {
     auto t0 = std::chrono::steady_clock::now();
+    if (rep == 0 || per_call) {
+      program = candidate_program(k, opts, scratch);
+      if (!program) return std::nullopt;
+      bufs.clear();
+      for (auto& b : scratch.params) bufs.push_back(&b->storage());
+    }
+    auto kernel = KernelCache::instance().get(dev, *program);
+    if (!per_call) t0 = std::chrono::steady_clock::now();
     kernel->run(bufs, *program);
     dev.synchronize();
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -49,30 +55,9 @@ inline std::optional<double> time_candidate(const LoweredKernel& k, const std::v
   return best;
 }
 
-// Seconds per call of `opts`: with packed operands what each call costs, lowering again, the packing copies, then the
-// kernel (best of 3); without, the kernel alone (its schedule is cached after the first call). The finalists are timed
-// this way, with the heuristic's PACKs and without.
-inline std::optional<double> time_call(const LoweredKernel& k, const std::vector<Opt>& opts) {
-  if (std::none_of(opts.begin(), opts.end(), [](const Opt& o) { return o.op == OptOp::Pack; })) return time_candidate(k, opts, 1e30);
-  Device& dev = device(k.params[0]->device);
-  double best = 1e30;
-  for (int rep = 0; rep < 3; ++rep) {
-    const auto t0 = std::chrono::steady_clock::now();
-    LoweredKernel scratch;
-    auto program = candidate_program(k, opts, scratch);
-    if (!program) return std::nullopt;
-    std::vector<DeviceBuffer*> bufs;
-    for (auto& b : scratch.params) bufs.push_back(&b->storage());
-    KernelCache::instance().get(dev, *program)->run(bufs, *program);
-    dev.synchronize();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return best;
-}
-
 // Every single action worth trying next on `ok`. PACK is not among them: a candidate is timed by its kernel alone,
 // which leaves out what packing costs on each call (the copies, and lowering again); the heuristic's PACKs, decided
-// by size, are kept on every candidate, and only the finalists are timed without them too (time_call).
+// by size, are kept on every candidate, and only the finalists are timed without them too (per call).
 inline std::vector<Opt> next_actions(const OptKernel& ok) {
   std::vector<Opt> out;
   const auto& axes = ok.axes();
@@ -177,10 +162,12 @@ inline std::vector<Opt> beam_opts(LoweredKernel& k, int width) {
   if (!packs.empty())
     for (std::size_t i = 0, n = finalists.size(); i < n; ++i) finalists.push_back({finalists[i].opts, 1e30, false});
   auto as_run = [&](const Entry& e) { return e.packed ? with_packs(e.opts) : e.opts; };
+  auto packs_in = [](const std::vector<Opt>& opts) { return std::ranges::any_of(opts, [](const Opt& o) { return o.op == OptOp::Pack; }); };
   for (auto& e : finalists) e.seconds = 1e30;
   for (int again = 0; again < 2; ++again)
     for (auto& e : finalists)
-      if (auto t = time_call(k, as_run(e))) e.seconds = std::min(e.seconds, *t * (e.opts == heuristic && e.packed ? 0.97 : 1.0));
+      if (auto t = time_candidate(k, as_run(e), 1e30, packs_in(as_run(e))))
+        e.seconds = std::min(e.seconds, *t * (e.opts == heuristic && e.packed ? 0.97 : 1.0));
   std::sort(finalists.begin(), finalists.end(), [](const Entry& a, const Entry& b) { return a.seconds < b.seconds; });
   beam = std::move(finalists);
   const std::vector<Opt> winner = as_run(beam.front());

@@ -300,10 +300,7 @@ inline std::vector<Opt> hand_coded_opts(const OptKernel& k) {
     // summed in the output buffer by a loop inside the reduction's (INNER), so each thread reads whole runs of a
     // row in order (one stream) instead of a register tile's 1 KiB per row, which tops out at 2/3 of copy bandwidth
     constexpr std::int64_t kInnerRun = 4096, kInnerMinTrips = 256;
-    std::int64_t trips = 1;
-    for (const auto& a : axes)
-      if (a.kind == AxisKind::Reduce) trips *= a.size;
-    if (vm < 0 && trips >= kInnerMinTrips && n_size >= 64 * width && k.accumulates_in_output()) {
+    if (vm < 0 && k.lowered().reduce_size >= kInnerMinTrips && n_size >= 64 * width && k.accumulates_in_output()) {
       std::int64_t run = 1;
       for (std::int64_t c = std::min(kInnerRun, n_size) / width; c >= 2 && run == 1; --c)
         if ((n_size / width) % c == 0 && outputs / (c * width) >= 2) run = c;

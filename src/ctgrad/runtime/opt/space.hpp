@@ -2,6 +2,7 @@
 // A lowered kernel's iteration space with optimization actions applied. Every action is a substitution of one axis
 // variable by an expression of new ones (split: v -> outer*amount + inner), so the kernel AST stays one expression
 // and the linearizer decides from each axis's kind how it becomes code: a tile index, a loop, registers or lanes.
+#include <algorithm>
 #include <unordered_map>
 
 #include "ctgrad/runtime/lower.hpp"
@@ -38,6 +39,15 @@ struct StagedOperand {
 
 // Dtypes the optimizer puts in SIMD vectors (others are computed lane by lane).
 inline bool vector_dtype(DType d) { return d == DType::Float32 || d == DType::Float64 || d == DType::Int32 || d == DType::Int64; }
+
+// The distinct Acc nodes under n, in the order a depth-first walk meets them (an Acc's own sources are not entered).
+inline void collect_accs(const UOpPtr& n, std::vector<UOpPtr>& out) {
+  if (n->op == Ops::Acc) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    return;
+  }
+  for (auto& s : n->src) collect_accs(s, out);
+}
 
 inline const Matcher& simplify_rules() {
   static const Matcher m = algebraic_rules() + index_rules() + sum_divmod_rules();
@@ -148,15 +158,8 @@ class OptKernel {
   // Whether the kernel is one reduction whose Acc holds the stored value's dtype, so its partial sums can live in the
   // output buffer (INNER): the Store's value reads exactly one Acc, of the stored dtype.
   bool accumulates_in_output() const {
-    std::vector<const UOp*> accs;
-    auto find = [&](auto&& self, const UOpPtr& n) -> void {
-      if (n->op == Ops::Acc) {
-        if (std::find(accs.begin(), accs.end(), n.get()) == accs.end()) accs.push_back(n.get());
-        return;
-      }
-      for (auto& s : n->src) self(self, s);
-    };
-    find(find, ast_->src[2]);
+    std::vector<UOpPtr> accs;
+    collect_accs(ast_->src[2], accs);
     return accs.size() == 1 && accs[0]->dtype == ast_->dtype;
   }
   int lane_axis() const {

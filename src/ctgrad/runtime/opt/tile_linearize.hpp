@@ -66,7 +66,7 @@ class TileLinearizer {
     std::vector<UOpPtr> stores;
     for (auto& values : combos(upcasts)) stores.push_back(simplify(substitute(ast, values)));
     std::vector<UOpPtr> accs;
-    for (auto& s : stores) find_accs(s, accs);
+    for (auto& s : stores) collect_accs(s, accs);
     if (inner_ != nullptr) {
       accumulate_in_output(stores, reduces, unrolls);
       finish_program(!accs.empty(), global_size);
@@ -126,14 +126,17 @@ class TileLinearizer {
   // additions as one output per invocation: bit-identical results); a last inner loop applies what the Store
   // computes from the Acc, where that is more than the Acc itself.
   void accumulate_in_output(const std::vector<UOpPtr>& stores, const std::vector<const Axis*>& reduces, const std::vector<const Axis*>& unrolls) {
-    auto acc_of = [&](const UOpPtr& s) {
-      std::vector<UOpPtr> accs;
-      find_accs(s, accs);
-      if (accs.size() != 1) throw Error("ctgrad optimizer: INNER needs one reduction per stored value");
-      return accs[0];
-    };
+    std::vector<UOpPtr> acc;  // each store's one Acc
+    for (auto& s : stores) {
+      std::vector<UOpPtr> found;
+      collect_accs(s, found);
+      if (found.size() != 1) throw Error("ctgrad optimizer: INNER needs one reduction per stored value");
+      acc.push_back(found[0]);
+    }
     auto current = [](const UOpPtr& s) { return make_uop(Ops::Load, s->dtype, {s->src[0], s->src[1]}, {}, scalar_shape()); };
-    auto stored = [](const UOpPtr& s, const UOpPtr& value) { return make_uop(Ops::Store, s->dtype, {s->src[0], s->src[1], value}, {}, scalar_shape()); };
+    auto stored = [](const UOpPtr& s, const UOpPtr& value) {
+      return make_uop(Ops::Store, s->dtype, {s->src[0], s->src[1], value}, {}, scalar_shape());
+    };
     auto inner_loop = [&](auto&& body) {
       in_loop_ = true;
       const std::int32_t r = push({KOp::Range, k_.index_dtype, {-1, -1, -1}, inner_->size});
@@ -142,10 +145,8 @@ class TileLinearizer {
       push({KOp::EndRange, k_.index_dtype, {r, -1, -1}});
     };
     inner_loop([&] {
-      for (auto& s : stores) {
-        const UOpPtr acc = acc_of(s);
-        store(stored(s, const_like(*acc, reduce_identity(acc->arg.alu, acc->dtype))));
-      }
+      for (std::size_t i = 0; i < stores.size(); ++i)
+        store(stored(stores[i], const_like(*acc[i], reduce_identity(acc[i]->arg.alu, acc[i]->dtype))));
     });
     leave_loop();
     std::vector<std::int32_t> ranges;
@@ -156,23 +157,23 @@ class TileLinearizer {
       trips_ *= r->size;
     }
     inner_loop([&] {
-      for (auto& s : stores) {  // the unrolled steps in order on one loaded value, then one store
-        const UOpPtr acc = acc_of(s);
-        UOpPtr value = current(s);
+      for (std::size_t i = 0; i < stores.size(); ++i) {  // the unrolled steps in order on one loaded value, then one store
+        UOpPtr value = current(stores[i]);
         for (auto& values : combos(unrolls)) {
-          const UOpPtr body = values.empty() ? acc->src[0] : simplify(substitute(acc->src[0], values));
-          value = make_uop(acc->arg.alu, acc->dtype, {value, body}, {}, scalar_shape());
+          const UOpPtr body = values.empty() ? acc[i]->src[0] : simplify(substitute(acc[i]->src[0], values));
+          value = make_uop(acc[i]->arg.alu, acc[i]->dtype, {value, body}, {}, scalar_shape());
         }
-        store(stored(s, value));
+        store(stored(stores[i], value));
       }
     });
     for (std::size_t r = ranges.size(); r-- > 0;) push({KOp::EndRange, k_.index_dtype, {ranges[r], -1, -1}});
     leave_loop();
     bool post = false;
-    for (auto& s : stores) post = post || s->src[2] != acc_of(s);
+    for (std::size_t i = 0; i < stores.size(); ++i) post = post || stores[i]->src[2] != acc[i];
     if (!post) return;
     inner_loop([&] {
-      for (auto& s : stores) store(stored(s, simplify(substitute(s->src[2], {{acc_of(s).get(), current(s)}}))));
+      for (std::size_t i = 0; i < stores.size(); ++i)
+        store(stored(stores[i], simplify(substitute(stores[i]->src[2], {{acc[i].get(), current(stores[i])}}))));
     });
     leave_loop();
   }
@@ -214,13 +215,6 @@ class TileLinearizer {
       out = std::move(next);
     }
     return out;
-  }
-  void find_accs(const UOpPtr& n, std::vector<UOpPtr>& out) {
-    if (n->op == Ops::Acc) {
-      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
-      return;
-    }
-    for (auto& s : n->src) find_accs(s, out);
   }
 
   // Whether n's value differs between lanes (an Acc over lane partial sums is one value once combined).
